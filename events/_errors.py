@@ -1,0 +1,54 @@
+"""Errors raised by the events package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an event file or record.
+
+    ``row`` is what a person editing the file looks for: the line number in a YAML or CSV file
+    (the CSV header is line 1), or the 1-based position of the record in JSON or in memory.
+    """
+
+    rule: str
+    file: str | None = None
+    row: int | None = None
+    event_id: str | None = None
+    field: str | None = None
+    value: object = None
+    has_value: bool = False
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.event_id:
+            where.append(f"id {self.event_id!r}")
+        head = ", ".join(where) or "input"
+        parts = [head + ":"]
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        if self.has_value:
+            shown = repr(self.value)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            parts.append(f"value {shown}")
+        if len(parts) == 1:
+            return f"{head}: {self.rule}"
+        return f"{' '.join(parts)} -- {self.rule}"
+
+
+class EventValidationError(ValueError):
+    """Raised when event data breaks the schema; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        lines = [f"{n} problem{'s' if n != 1 else ''} found in event data:"]
+        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,328 @@
+"""Reading and writing event files: YAML, CSV and JSON in the catalogue schema, and TimelineJS.
+
+Every reader decodes the whole file first (UTF-8, an optional BOM), parses it, then validates
+every record; a file with any problem raises :class:`EventValidationError` and nothing is
+returned. Writers go through a temporary file in the target folder and an atomic rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ._errors import EventValidationError, Problem
+from ._schema import FIELDS, SOURCE_FIELDS, normalize_records
+
+MAX_BYTES = 20 * 1024 * 1024
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "json"}
+CATALOG_RESOURCE = "catalog.yaml"
+
+
+def _fail(file, rule, row=None):
+    raise EventValidationError([Problem(rule, file, row)])
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, str]:
+    """Read a whole event file as text; return (display name, text) or raise a clear error."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        _fail(str(path), "file not found")
+    except OSError as exc:
+        _fail(str(path), f"cannot read the file: {exc.strerror}")
+    if path.is_dir():
+        _fail(str(path), "is a folder; give an event file (.yaml, .yml, .csv or .json)")
+    if size > MAX_BYTES:
+        _fail(name, f"file is {size / 1e6:.1f} MB; event files are limited to {MAX_BYTES // 2**20} MiB")
+    raw = path.read_bytes()
+    return name, decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Decode bytes as UTF-8 (BOM allowed); raise a clear error naming the byte offset."""
+    if not raw.strip():
+        _fail(name, "the file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _fail(name, "the file is UTF-16; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(
+            name,
+            f"not valid UTF-8 at byte {exc.start} (line {line}); save the file as UTF-8",
+            row=None,
+        )
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def _yaml_records(text: str, name: str):
+    try:
+        data = yaml.safe_load(text)
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        _fail(name, f"not valid YAML{where}: {problem} (is the file truncated?)")
+    except RecursionError:
+        _fail(name, "YAML nesting is too deep")
+    if isinstance(data, dict) and "events" in data:
+        data = data["events"]
+        tree = next(v for k, v in tree.value if k.value == "events")
+    if not isinstance(data, list):
+        _fail(name, "a YAML event file is a list of events (or a mapping with an 'events' list)")
+    rows = [node.start_mark.line + 1 for node in tree.value]
+    return data, rows
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json_load(text: str, name: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(name, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg} (is the file truncated?)")
+    except RecursionError:
+        _fail(name, "JSON nesting is too deep")
+
+
+def _is_timelinejs_json(data) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("events"), list)
+        and any(isinstance(e, dict) and "start_date" in e for e in data["events"])
+    )
+
+
+# ---------------------------------------------------------------- CSV
+
+LIST_SEP = ";"
+POINT_RE = re.compile(r"^(?P<name>[^@]*)@\s*(?P<lon>-?[\d.]+)\s*,\s*(?P<lat>-?[\d.]+)$")
+
+
+def _csv_rows(text: str, name: str):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        rows = []
+        line = reader.line_num + 1
+        for values in reader:
+            rows.append((line, values))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        _fail(name, f"not valid CSV near line {reader.line_num}: {exc}")
+    header = [h.strip() for h in header]
+    return header, rows
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in cell.split(LIST_SEP) if x.strip()]
+
+
+def _csv_place(item: str):
+    m = POINT_RE.match(item)
+    if m:
+        return {"name": m["name"].strip(), "lon": float(m["lon"]), "lat": float(m["lat"])}
+    return item
+
+
+def _csv_records(text: str, name: str):
+    header, rows = _csv_rows(text, name)
+    if len(set(header)) != len(header):
+        _fail(name, f"the CSV header repeats a column: {header}", row=1)
+    flat_src = [f"source_{k}" for k in SOURCE_FIELDS]
+    records, lines = [], []
+    for line, values in rows:
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            _fail(name, f"has {len(values)} cells but the header has {len(header)} columns", row=line)
+        cells = dict(zip(header, values, strict=True))
+        rec = {k: v for k, v in cells.items() if k not in flat_src and k != "sources"}
+        for f in ("actors", "tags", "related"):
+            if f in rec:
+                rec[f] = _split(rec[f])
+        if "places" in rec:
+            rec["places"] = [_csv_place(p) for p in _split(rec["places"])]
+        sources = []
+        if cells.get("sources", "").strip():
+            try:
+                sources = json.loads(cells["sources"])
+            except json.JSONDecodeError as exc:
+                _fail(name, f"the 'sources' cell is not a JSON list of sources: {exc.msg}", row=line)
+        if any(cells.get(c, "").strip() for c in flat_src):
+            sources = [{k: cells.get(f"source_{k}", "") for k in SOURCE_FIELDS}, *sources]
+        rec["sources"] = sources
+        records.append(rec)
+        lines.append(line)
+    return header, records, lines
+
+
+# ---------------------------------------------------------------- public readers
+
+
+def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load and validate an event catalogue.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A ``.yaml``/``.yml``, ``.csv`` or ``.json`` file in the Borderlines schema (a TimelineJS
+        sheet or JSON is recognised and read with :func:`read_timelinejs`). ``None`` loads the
+        built-in catalogue of Russia's war on Ukraine, 1783-2024.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event, columns :data:`events.COLUMNS`, sorted by date. ``start``/``end`` are
+        partial ISO dates ("1783", "1783-04", "1783-04-19") that ``pandas.Timestamp`` accepts;
+        ``date_lo``/``date_hi`` are the first and last day each event covers.
+
+    Raises
+    ------
+    EventValidationError
+        Listing every problem in the file (nothing is half-loaded).
+
+    Examples
+    --------
+    >>> import events
+    >>> df = events.load_catalog()
+    >>> df.loc[df.id == "icc-arrest-warrants-putin-lvova-belova", "start"].item()
+    '2023-03-17'
+    """
+    if path is None:
+        ref = resources.files("events") / "data" / CATALOG_RESOURCE
+        text = ref.read_text(encoding="utf-8")
+        records, rows = _yaml_records(text, CATALOG_RESOURCE)
+        return normalize_records(records, file=CATALOG_RESOURCE, rows=rows)
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        _fail(path.name, f"unknown file type {path.suffix!r}; allowed: {', '.join(SUFFIXES)}")
+    name, text = read_text(path)
+    if kind == "yaml":
+        records, rows = _yaml_records(text, name)
+    elif kind == "json":
+        data = _json_load(text, name)
+        if _is_timelinejs_json(data):
+            from ._timelinejs import read_timelinejs
+
+            return read_timelinejs(path)
+        else:
+            if isinstance(data, dict) and "events" in data:
+                data = data["events"]
+            if not isinstance(data, list):
+                _fail(name, "a JSON event file is a list of events (or an object with an 'events' list)")
+            records, rows = data, None
+    else:
+        header = _csv_rows(text, name)[0]
+        if "Headline" in header and "Year" in header:
+            from ._timelinejs import read_timelinejs
+
+            return read_timelinejs(path)
+        header, records, rows = _csv_records(text, name)
+    return normalize_records(records, file=name, rows=rows)
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _record(row: pd.Series) -> dict:
+    """A catalogue row back as a schema record (derived columns dropped, empty fields omitted)."""
+    rec = {}
+    for f in FIELDS:
+        if f == "places":
+            value = list(row["places"]) + [dict(p) for p in row["points"]]
+        elif f == "sources":
+            value = [{k: v for k, v in s.items() if v} for s in row["sources"]]
+        else:
+            value = row.get(f)
+        if not isinstance(value, list | dict) and pd.isna(value):
+            continue
+        if f == "circa" and not value:
+            continue
+        if isinstance(value, list) and not value and f != "sources":
+            continue
+        if f == "precision" and value != "decade":
+            continue  # implied by the form of start; a decade is stored as its first year
+        rec[f] = value
+    return rec
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """The events of a catalogue DataFrame as plain schema records (what the YAML file holds)."""
+    return [_record(r) for _, r in df.iterrows()]
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: all or nothing."""
+    path = Path(path)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_text(df: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    cols = list(FIELDS)
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for rec in records(df):
+        row = []
+        for f in cols:
+            v = rec.get(f, "")
+            if f == "places":
+                v = "; ".join(p if isinstance(p, str) else f"{p['name']}@{p['lon']},{p['lat']}" for p in v or [])
+            elif f == "sources":
+                v = json.dumps(v, ensure_ascii=False)
+            elif isinstance(v, list):
+                v = "; ".join(v)
+            elif isinstance(v, bool):
+                v = "true" if v else ""
+            row.append(v)
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def to_text(df: pd.DataFrame, fmt: str) -> str:
+    """Render a catalogue DataFrame as ``"yaml"``, ``"csv"`` or ``"json"`` text."""
+    if fmt == "yaml":
+        return yaml.safe_dump(records(df), allow_unicode=True, sort_keys=False, width=100)
+    if fmt == "json":
+        return json.dumps(records(df), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        return _csv_text(df)
+    raise ValueError(f"format must be one of 'yaml', 'csv', 'json', not {fmt!r}")
+
+
+def write_catalog(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write events to ``.yaml``/``.yml``, ``.csv`` or ``.json`` (by suffix), atomically.
+
+    The written file loads back with :func:`load_catalog` to the same events.
+    """
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ValueError(f"cannot write {path.name!r}: unknown suffix {path.suffix!r}; allowed: {', '.join(SUFFIXES)}")
+    atomic_write(path, to_text(df, kind))

@@ -1,0 +1,415 @@
+"""The event schema: fields, the category vocabulary and the rules every record must follow.
+
+`normalize_records` turns raw records (dicts from YAML, JSON, CSV or a DataFrame) into the
+catalogue's DataFrame, collecting *every* problem before it raises, so a file is either loaded
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from ._dates import (
+    GREGORIAN_SWITCH_RU,
+    PRECISIONS,
+    DateError,
+    PartialDate,
+    julian_to_gregorian,
+    parse_date,
+    parse_julian,
+    to_timestamp,
+)
+from ._errors import EventValidationError, Problem
+
+CATEGORIES = {
+    "annexation": "Annexation",
+    "treaty": "Treaty / law",
+    "military": "War / military",
+    "justice": "Justice",
+    "political": "Political",
+    "humanitarian": "Humanitarian",
+    "economic": "Economic",
+}
+"""The category vocabulary: slug -> label."""
+
+CATEGORY_ALIASES = {
+    "treaty/law": "treaty",
+    "treaty / law": "treaty",
+    "law": "treaty",
+    "war": "military",
+    "war/military": "military",
+    "war / military": "military",
+}
+
+FIELDS = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "precision",
+    "start_os",
+    "circa",
+    "earliest",
+    "latest",
+    "category",
+    "actors",
+    "places",
+    "summary",
+    "sources",
+    "tags",
+    "related",
+)
+REQUIRED = ("id", "title", "start", "category", "sources")
+LIST_FIELDS = ("actors", "places", "tags", "related", "sources")
+SOURCE_FIELDS = ("title", "publisher", "url", "date", "archive_url")
+
+COLUMNS = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "precision",
+    "start_os",
+    "circa",
+    "earliest",
+    "latest",
+    "category",
+    "actors",
+    "places",
+    "points",
+    "summary",
+    "sources",
+    "tags",
+    "related",
+    "date_lo",
+    "date_hi",
+    "date_label",
+)
+"""Columns of the DataFrame returned by the loaders, in order."""
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def is_http_url(value: object) -> bool:
+    """True for an absolute http(s) URL with a host."""
+    if not isinstance(value, str):
+        return False
+    parsed = urlparse(value.strip())
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in value.strip()
+
+
+def normalize_category(value: object) -> str | None:
+    """The canonical category slug for a value or alias, or None when it is not in the vocabulary."""
+    if not isinstance(value, str):
+        return None
+    key = value.strip().lower()
+    key = CATEGORY_ALIASES.get(key, key)
+    return key if key in CATEGORIES else None
+
+
+class _Collector:
+    def __init__(self, file: str | None):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, rule, *, row=None, event_id=None, field=None, value=None, has_value=True):
+        self.problems.append(
+            Problem(rule, self.file, row, event_id, field, value, has_value and value is not None)
+        )
+
+
+def _as_list(value: object) -> list | None:
+    if _missing(value):
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return None
+
+
+def _place(item, report):
+    """Split a place item into ("code", str) or ("point", dict); report and return None if bad."""
+    if isinstance(item, str):
+        code = item.strip()
+        if REGION_RE.match(code):
+            return "code", code
+        report(
+            "a place must be an ISO 3166 code such as 'UA-43' or 'NL' (two capital letters, "
+            "optionally a hyphen and 1-3 letters or digits), or a point {name, lon, lat}",
+            item,
+        )
+        return None
+    if isinstance(item, dict):
+        unknown = set(item) - {"name", "lon", "lat"}
+        try:
+            lon, lat = float(item.get("lon")), float(item.get("lat"))
+        except (TypeError, ValueError):
+            lon = lat = math.nan
+        if unknown or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            report("a point needs numeric lon in [-180, 180] and lat in [-90, 90] (keys: name, lon, lat)", item)
+            return None
+        name = item.get("name")
+        return "point", {"name": str(name) if not _missing(name) else "", "lon": lon, "lat": lat}
+    report("a place must be a region code string or a point mapping {name, lon, lat}", item)
+    return None
+
+
+def _check_sources(value, add):
+    items = _as_list(value)
+    if items is None or not items:
+        add("at least one source is required: a list of {title, publisher, url, date}", value)
+        return []
+    out = []
+    for i, src in enumerate(items, 1):
+        if not isinstance(src, dict):
+            add(f"source {i} must be a mapping with title, publisher, url, date", src)
+            continue
+        unknown = sorted(set(src) - set(SOURCE_FIELDS))
+        if unknown:
+            add(f"source {i} has unknown keys {unknown}; allowed: {list(SOURCE_FIELDS)}", src)
+        if not is_http_url(src.get("url")):
+            add(f"source {i} needs a url starting with http:// or https://", src.get("url"))
+        if _missing(src.get("title")):
+            add(f"source {i} needs a title", src.get("title"))
+        if not _missing(src.get("archive_url")) and not is_http_url(src.get("archive_url")):
+            add(f"source {i}: archive_url must start with http:// or https://", src.get("archive_url"))
+        clean = {k: ("" if _missing(src.get(k)) else str(src.get(k)).strip()) for k in SOURCE_FIELDS}
+        if clean["date"]:
+            try:
+                clean["date"] = parse_date(src.get("date")).iso()
+            except DateError as exc:
+                add(f"source {i} date: {exc}", src.get("date"))
+        out.append(clean)
+    return out
+
+
+def normalize_records(
+    records: list[dict], *, file: str | None = None, rows: list[int] | None = None
+) -> pd.DataFrame:
+    """Validate raw records and return the catalogue DataFrame, or raise EventValidationError.
+
+    Parameters
+    ----------
+    records : list of dict
+        One mapping per event, keys from :data:`FIELDS`.
+    file : str, optional
+        File name used in problem reports.
+    rows : list of int, optional
+        The row/line number of each record in its file, for problem reports.
+
+    Raises
+    ------
+    EventValidationError
+        Listing every problem found, each with file, row, id, field, value and rule.
+    """
+    col = _Collector(file)
+    if rows is None:
+        rows = list(range(1, len(records) + 1))
+    if not records:
+        col.add("the file holds no events", has_value=False)
+        raise EventValidationError(col.problems)
+
+    out = []
+    ids = []
+    for rec, row in zip(records, rows, strict=True):
+        if not isinstance(rec, dict):
+            col.add("each event must be a mapping of field names to values", row=row, value=rec)
+            continue
+        eid = rec.get("id")
+        eid_s = eid.strip() if isinstance(eid, str) else None
+
+        def add(rule, value=None, field=None, _row=row, _eid=eid_s, has_value=True):
+            col.add(rule, row=_row, event_id=_eid, field=field, value=value, has_value=has_value)
+
+        unknown = sorted(str(k) for k in rec if k not in FIELDS and not _missing(rec.get(k)))
+        for k in unknown:
+            add(f"unknown field; allowed fields: {', '.join(FIELDS)}", rec[k], field=k)
+        for f in REQUIRED:
+            if f != "sources" and _missing(rec.get(f)):
+                add("required field is missing or empty", rec.get(f), field=f, has_value=False)
+
+        if not _missing(eid) and not (isinstance(eid, str) and ID_RE.match(eid.strip())):
+            add("an id is a slug: lowercase letters a-z, digits and hyphens, at most 100 characters", eid, "id")
+        ids.append((eid_s, row))
+
+        title = rec.get("title")
+        if not _missing(title) and not isinstance(title, str):
+            add("title must be text", title, "title")
+
+        start = end = None
+        if not _missing(rec.get("start")):
+            try:
+                start = parse_date(rec["start"])
+            except DateError as exc:
+                add(str(exc), rec["start"], "start")
+        if not _missing(rec.get("end")):
+            try:
+                end = parse_date(rec["end"])
+            except DateError as exc:
+                add(str(exc), rec["end"], "end")
+        if start and end and end.last < start.first:
+            add(f"end is before start ({start.iso()})", rec["end"], "end")
+
+        precision = rec.get("precision")
+        if not _missing(precision):
+            if precision not in PRECISIONS:
+                add(f"precision must be one of {', '.join(PRECISIONS)}", precision, "precision")
+            elif start and precision == "decade" and start.precision == "year" and start.year % 10 == 0:
+                start = PartialDate(start.year, precision="decade")
+            elif start and precision != start.precision:
+                add(
+                    f"precision does not match the form of start {start.iso()!r} "
+                    f"(which is {start.precision} precision)",
+                    precision,
+                    "precision",
+                )
+
+        start_os = None
+        if not _missing(rec.get("start_os")):
+            try:
+                y, m, d = parse_julian(rec["start_os"])
+                greg = julian_to_gregorian(y, m, d)
+                start_os = f"{y:04d}-{m:02d}-{d:02d}"
+                if start is None or start.precision != "day":
+                    add("an Old-Style date needs a start with day precision", rec["start_os"], "start_os")
+                elif greg != start.first:
+                    add(
+                        f"Old-Style (Julian) {start_os} is {greg.isoformat()} in the Gregorian "
+                        f"calendar, but start is {start.iso()}",
+                        rec["start_os"],
+                        "start_os",
+                    )
+                elif greg >= GREGORIAN_SWITCH_RU:
+                    add("Old-Style dates apply only before 14 February 1918", rec["start_os"], "start_os")
+            except DateError as exc:
+                add(str(exc), rec["start_os"], "start_os")
+
+        circa = rec.get("circa")
+        if _missing(circa):
+            circa = False
+        elif isinstance(circa, str) and circa.strip().lower() in ("true", "false", "yes", "no", "1", "0"):
+            circa = circa.strip().lower() in ("true", "yes", "1")
+        elif not isinstance(circa, bool):
+            add("circa must be true or false", circa, "circa")
+            circa = False
+
+        bounds = {}
+        for f in ("earliest", "latest"):
+            if not _missing(rec.get(f)):
+                try:
+                    bounds[f] = parse_date(rec[f])
+                except DateError as exc:
+                    add(str(exc), rec[f], f)
+        given = [f for f in ("earliest", "latest") if not _missing(rec.get(f))]
+        if len(given) == 1:
+            add("earliest and latest go together: give both or neither", rec.get(given[0]), given[0])
+        if len(bounds) == 2 and bounds["latest"].last < bounds["earliest"].first:
+            add("latest is before earliest", rec.get("latest"), "latest")
+
+        category = normalize_category(rec.get("category"))
+        if category is None and not _missing(rec.get("category")):
+            add(f"unknown category; allowed: {', '.join(CATEGORIES)}", rec.get("category"), "category")
+
+        lists = {}
+        for f in ("actors", "tags", "related"):
+            items = _as_list(rec.get(f))
+            if items is None or not all(isinstance(x, str) and x.strip() for x in items):
+                add("must be a list of non-empty strings", rec.get(f), f)
+                items = []
+            lists[f] = [x.strip() for x in items]
+
+        places, points = [], []
+        raw_places = _as_list(rec.get("places"))
+        if raw_places is None:
+            add("places must be a list", rec.get("places"), "places")
+            raw_places = []
+        for item in raw_places:
+            got = _place(item, lambda rule, v: add(rule, v, "places"))
+            if got and got[0] == "code":
+                places.append(got[1])
+            elif got:
+                points.append(got[1])
+
+        sources = _check_sources(rec.get("sources"), lambda rule, v: add(rule, v, "sources"))
+
+        lo = hi = None
+        if start:
+            lo = bounds["earliest"].first if "earliest" in bounds else start.first
+            hi = max(start.last, end.last if end else start.last)
+            if "latest" in bounds:
+                hi = max(hi, bounds["latest"].last)
+        label = None
+        if start:
+            label = start.label()
+            if end and end.iso() != start.iso():
+                label += f" – {end.label()}"
+            if circa:
+                label = "c. " + label
+        out.append(
+            {
+                "id": eid_s,
+                "title": title.strip() if isinstance(title, str) else title,
+                "start": start.iso() if start else None,
+                "end": end.iso() if end else None,
+                "precision": start.precision if start else None,
+                "start_os": start_os,
+                "circa": bool(circa),
+                "earliest": bounds["earliest"].iso() if "earliest" in bounds else None,
+                "latest": bounds["latest"].iso() if "latest" in bounds else None,
+                "category": category,
+                "actors": lists["actors"],
+                "places": places,
+                "points": points,
+                "summary": "" if _missing(rec.get("summary")) else str(rec.get("summary")).strip(),
+                "sources": sources,
+                "tags": lists["tags"],
+                "related": lists["related"],
+                "date_lo": to_timestamp(lo) if lo else pd.NaT,
+                "date_hi": to_timestamp(hi) if hi else pd.NaT,
+                "date_label": label,
+                "_row": row,
+            }
+        )
+
+    counts = Counter(i for i, _ in ids if i)
+    for eid, row in ids:
+        if eid and counts[eid] > 1:
+            others = [r for i, r in ids if i == eid and r != row]
+            col.add(
+                f"duplicate id: also used at row {', '.join(map(str, others))}",
+                row=row,
+                event_id=eid,
+                field="id",
+                value=eid,
+            )
+    known = set(counts)
+    for rec in out:
+        for rel in rec["related"]:
+            if rel not in known:
+                col.add(
+                    "related id does not exist in this data",
+                    row=rec["_row"],
+                    event_id=rec["id"],
+                    field="related",
+                    value=rel,
+                )
+    if col.problems:
+        raise EventValidationError(col.problems)
+    df = pd.DataFrame(out).drop(columns="_row")
+    df = df.sort_values(["date_lo", "date_hi", "id"], kind="stable").reset_index(drop=True)
+    return df[list(COLUMNS)]

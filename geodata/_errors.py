@@ -1,0 +1,5 @@
+"""Errors raised by the geodata package."""
+
+
+class GeodataError(ValueError):
+    """Base error of the geodata package."""
