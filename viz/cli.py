@@ -12,6 +12,8 @@ import shutil
 import sys
 import textwrap
 
+from ._cli_figures import add_figure_commands
+
 
 def _events_table(df, width: int) -> str:
     """A plain-text table: date, category, id and title, wrapped to the terminal width."""
@@ -125,12 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write CSV to this file")
     p.set_defaults(func=cmd_areas)
 
-    try:
-        from ._cli_figures import add_figure_commands
-    except ImportError:  # the figure commands arrive with the viz package
-        pass
-    else:
-        add_figure_commands(sub)
+    add_figure_commands(sub)
     return parser
 
 

@@ -1,0 +1,97 @@
+"""A focus+context date axis: a compressed segment for the long past, a wide one for the focus.
+
+1783-2024 is 241 years, but most events fall in 2014-2024. The axis maps dates to a numeric x
+piecewise-linearly through a few knots, so both periods stay readable on one chart. The knots
+travel with the figure (``layout.meta``) so the browser can place the date cursor too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+def _days(values) -> np.ndarray:
+    ts = pd.to_datetime(pd.Series(values) if not np.isscalar(values) else pd.Series([values]))
+    return ((ts - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).to_numpy(dtype=float)
+
+
+@dataclass(frozen=True)
+class DateAxis:
+    """Piecewise-linear map from calendar days to x in [0, 1]."""
+
+    dates: tuple[pd.Timestamp, ...]
+    xs: tuple[float, ...]
+
+    @classmethod
+    def build(cls, lo, hi, focus_start=None, focus_share=0.72, context_start="1991-01-01"):
+        """An axis from ``lo`` to ``hi``.
+
+        ``focus_share`` of the width goes to ``focus_start``-``hi``. When the data reach back
+        before ``context_start``, the compressed part is split in two halves of equal width,
+        before and after ``context_start`` (centuries of empire, then decades of independence).
+        """
+        lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+        if focus_start is None:
+            return cls((lo, hi), (0.0, 1.0))
+        f = pd.Timestamp(focus_start)
+        if f <= lo or f >= hi:
+            return cls((lo, hi), (0.0, 1.0))
+        rest = 1.0 - focus_share
+        c = pd.Timestamp(context_start) if context_start is not None else None
+        if c is not None and lo < c < f:
+            return cls((lo, c, f, hi), (0.0, rest * 0.55, rest, 1.0))
+        return cls((lo, f, hi), (0.0, rest, 1.0))
+
+    @property
+    def compressed(self) -> bool:
+        return len(self.dates) > 2
+
+    def to_x(self, values):
+        """x position of one date or an array of dates."""
+        scalar = np.isscalar(values) or isinstance(values, pd.Timestamp | dt.date | str)
+        d = _days([values] if scalar else values)
+        x = np.interp(d, _days(list(self.dates)), np.array(self.xs))
+        return float(x[0]) if scalar else x
+
+    def span_days(self, x_per_px: float, at) -> float:
+        """How many days one pixel stands for at date ``at`` (for minimum mark widths)."""
+        knots = _days(list(self.dates))
+        d = _days([at])[0]
+        i = min(max(int(np.searchsorted(knots, d, side="right")) - 1, 0), len(knots) - 2)
+        return (knots[i + 1] - knots[i]) / (self.xs[i + 1] - self.xs[i]) * x_per_px
+
+    def ticks(self, plot_px: float, min_px: float = 48) -> tuple[list[float], list[str]]:
+        """Year ticks spaced at least ``min_px`` apart, denser in the focus segment."""
+        min_x = min_px / max(plot_px, 1)
+        lo, hi = self.dates[0], self.dates[-1]
+        candidates = []
+        for step in (1, 2, 5, 10, 25, 50, 100):
+            for y in range(lo.year - lo.year % step, hi.year + 1, step):
+                candidates.append((step, y))
+        chosen: list[float] = []
+        labels: list[str] = []
+        for knot in self.dates[1:-1]:  # the scale changes here: label it first
+            chosen.append(self.to_x(pd.Timestamp(knot.year, 1, 1)))
+            labels.append(str(knot.year))
+        # Prefer round years: take coarse steps first, then fill in finer ones where room is left.
+        for step in (100, 50, 25, 10, 5, 2, 1):
+            for s, y in candidates:
+                if s != step:
+                    continue
+                day = pd.Timestamp(y, 1, 1)
+                if day < lo or day > hi:
+                    continue
+                x = self.to_x(day)
+                if all(abs(x - c) >= min_x for c in chosen):
+                    chosen.append(x)
+                    labels.append(str(y))
+        order = np.argsort(chosen)
+        return [chosen[i] for i in order], [labels[i] for i in order]
+
+    def meta(self) -> dict:
+        """JSON-ready knots for the browser: ISO dates and x positions."""
+        return {"dates": [d.strftime("%Y-%m-%d") for d in self.dates], "xs": list(self.xs)}

@@ -1,0 +1,308 @@
+"""Writing figures and linked views: standalone HTML, PNG/SVG/PDF images, animated GIFs.
+
+Builders return figures; only this module writes files. Every writer renders into memory first
+and then replaces the target through a temporary file in the same folder, so a failed export
+never leaves a half-written file and never damages the previous one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from importlib import resources
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+
+# choreographer (kaleido's browser driver) logs a traceback for every message Chromium sends
+# that it cannot parse and then carries on; keep those out of the user's terminal.
+logging.getLogger("choreographer").setLevel(logging.CRITICAL)
+
+IMAGE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
+HTML_MODES = ("inline", "cdn", "fragment")
+
+
+class ExportError(RuntimeError):
+    """An export could not be made (a missing program, an unknown format)."""
+
+
+# ---------------------------------------------------------------- files
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    """Write all of ``data`` to ``path`` or nothing: temp file in the same folder, then rename."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def asset_text(name: str) -> str:
+    """Text of a file shipped in ``viz/assets``."""
+    return (resources.files("viz") / "assets" / name).read_text(encoding="utf-8")
+
+
+def script_json(obj) -> str:
+    """JSON that is safe inside a <script> element: no ``</script>``, no ``<!--``."""
+    text = obj if isinstance(obj, str) else json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )  # fmt: skip
+
+
+def plotlyjs_tag(mode: str) -> str:
+    """The <script> that brings plotly.js for an HTML mode."""
+    if mode == "inline":
+        return f"<script>{plotly.offline.get_plotlyjs()}</script>"
+    return f'<script src="{cdn_url()}" charset="utf-8"></script>'
+
+
+def cdn_url() -> str:
+    return f"https://cdn.plot.ly/plotly-{plotly.offline.get_plotlyjs_version()}.min.js"
+
+
+def geo_assets_script() -> str:
+    """Defines ``window.PlotlyGeoAssets`` so plotly.js never fetches its world topojson."""
+    stub = asset_text("topojson/world_110m.json").strip()
+    return (
+        "<script>window.PlotlyGeoAssets=window.PlotlyGeoAssets||{topojson:{}};"
+        f"window.PlotlyGeoAssets.topojson.world_110m={stub};"
+        f"window.PlotlyGeoAssets.topojson.world_50m={stub};</script>"
+    )
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in HTML_MODES:
+        raise ValueError(f"mode must be one of {', '.join(HTML_MODES)}, not {mode!r}")
+
+
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def figure_html(fig: go.Figure, mode: str = "inline", *, div_id: str = "borderlines-figure") -> str:
+    """A figure as a standalone page (``inline``/``cdn``) or a ``<div>`` + ``<script>`` fragment."""
+    _check_mode(mode)
+    spec = fig.to_plotly_json()
+    layout = dict(spec.get("layout", {}))
+    height = layout.get("height") or 500
+    layout.pop("width", None)
+    layout["autosize"] = True
+    payload = script_json(
+        json.dumps({"data": spec.get("data", []), "layout": layout}, cls=plotly.utils.PlotlyJSONEncoder)
+    )
+    div = f'<div id="{div_id}" class="borderlines-figure" style="width:100%;height:{int(height)}px"></div>'
+    render = (
+        "<script>(function(){"
+        f"var spec={payload};var el=document.getElementById({json.dumps(div_id)});"
+        f"function draw(){{Plotly.newPlot(el,spec.data,spec.layout,{json.dumps(PLOT_CONFIG)});}}"
+        + (_loader_js() if mode == "fragment" else "draw();")
+        + "})();</script>"
+    )
+    if mode == "fragment":
+        return geo_assets_script() + div + render
+    title = html.escape(str(layout.get("title", {}).get("text") or "Borderlines figure"))
+    return page(title, geo_assets_script() + plotlyjs_tag(mode) + div + render)
+
+
+def _loader_js() -> str:
+    """Fragment mode: use the page's plotly.js, else load it once from the CDN."""
+    return (
+        "if(window.Plotly){draw();}else{var s=document.querySelector('script[data-borderlines-plotly]');"
+        "if(!s){s=document.createElement('script');s.src=" + json.dumps(cdn_url()) + ";"
+        "s.setAttribute('data-borderlines-plotly','');document.head.appendChild(s);}"
+        "s.addEventListener('load',draw);}"
+    )
+
+
+HEIGHT_REPORTER = (
+    "<script>(function(){if(window.parent===window)return;function send(){window.parent.postMessage("
+    "{type:'borderlines:height',height:document.documentElement.scrollHeight},'*');}"
+    "window.addEventListener('load',send);window.addEventListener('resize',send);"
+    "if(window.ResizeObserver){new ResizeObserver(send).observe(document.body);}})();</script>"
+)
+
+
+def page(title: str, body: str, *, head: str = "") -> str:
+    """A complete HTML document around ``body`` that reports its height to a parent frame."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title>"
+        "<style>body{margin:0;font-family:'DejaVu Sans',Arial,sans-serif;color:#222;background:#fff}</style>"
+        f"{head}</head><body>{body}{HEIGHT_REPORTER}</body></html>\n"
+    )
+
+
+def to_html(obj, mode: str = "inline") -> str:
+    """Render a figure or a linked view as HTML.
+
+    Parameters
+    ----------
+    obj : plotly Figure or LinkedView
+        What to render (:func:`viz.linked_view` builds a LinkedView).
+    mode : {"inline", "cdn", "fragment"}
+        ``inline`` puts plotly.js in the page (works from ``file://`` with no network), ``cdn``
+        loads it from the plotly CDN, ``fragment`` is a ``<div>`` + ``<script>`` to paste into a
+        CMS page (it uses the page's plotly.js or loads it from the CDN).
+    """
+    if isinstance(obj, go.Figure):
+        return figure_html(obj, mode)
+    if hasattr(obj, "to_html"):
+        return obj.to_html(mode)
+    raise TypeError(f"to_html takes a plotly Figure or a LinkedView, not {type(obj).__name__}")
+
+
+def write_html(obj, path: str | os.PathLike, mode: str = "inline") -> Path:
+    """Write :func:`to_html` output to ``path`` (``.html``/``.htm``), atomically."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write {path.name!r} as HTML: the name must end in .html or .htm")
+    return atomic_write(path, to_html(obj, mode))
+
+
+# ---------------------------------------------------------------- images
+
+
+def find_chromium() -> str:
+    """Path of the Chromium that kaleido drives; an ExportError says what to install."""
+    for cand in (os.environ.get("BORDERLINES_CHROMIUM"), os.environ.get("BROWSER_PATH")):
+        if cand and Path(cand).is_file():
+            return cand
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ExportError(
+        "image export needs Chromium and none was found. Install Debian's package "
+        "(apt-get install -y --no-install-recommends chromium) or set BORDERLINES_CHROMIUM "
+        "to a Chromium executable."
+    )
+
+
+def _image_format(path: Path) -> str:
+    fmt = IMAGE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"cannot write {path.name!r}: unknown image suffix; allowed: {', '.join(IMAGE_FORMATS)}")
+    return fmt
+
+
+def _topojson_url() -> str:
+    return (Path(str(resources.files("viz") / "assets" / "topojson"))).resolve().as_uri() + "/"
+
+
+def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale=None) -> bytes:
+    """Render a figure to PNG/SVG/PDF/JPEG/WebP bytes with kaleido and the system Chromium."""
+    import kaleido
+
+    os.environ.setdefault("BROWSER_PATH", find_chromium())
+    layout = fig.layout
+    opts = {
+        "format": fmt,
+        "width": width or layout.width or 1200,
+        "height": height or layout.height or 600,
+        "scale": scale or 1,
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return kaleido.calc_fig_sync(fig.to_dict(), opts=opts, topojson=_topojson_url())
+    except Exception as exc:  # kaleido raises a zoo of types when the browser dies
+        raise ExportError(f"image export failed in Chromium: {type(exc).__name__}: {exc}") from exc
+
+
+def write_image(fig: go.Figure, path: str | os.PathLike, *, width=None, height=None, scale=None) -> Path:
+    """Write a figure to PNG, SVG or PDF (by suffix; JPEG and WebP too), atomically.
+
+    Inside :func:`image_batch` the same Chromium serves every call, which is several times
+    faster than starting one per image.
+
+    Raises
+    ------
+    ExportError
+        When Chromium is missing (the message says what to install) or dies mid-export; the
+        previous file at ``path`` is left as it was.
+    """
+    path = Path(path)
+    fmt = _image_format(path)
+    return atomic_write(path, to_image(fig, fmt, width=width, height=height, scale=scale))
+
+
+@contextlib.contextmanager
+def image_batch():
+    """Keep one Chromium alive for many :func:`write_image` calls.
+
+    >>> with image_batch():                                    # doctest: +SKIP
+    ...     for d in dates:
+    ...         write_image(territory_map(d), f"map-{d}.png")
+    """
+    import kaleido
+
+    os.environ.setdefault("BROWSER_PATH", find_chromium())
+    started = False
+    try:
+        kaleido.start_sync_server(silence_warnings=True)
+        started = True
+    except Exception as exc:
+        raise ExportError(f"could not start Chromium for image export: {exc}") from exc
+    try:
+        yield
+    finally:
+        if started:
+            kaleido.stop_sync_server(silence_warnings=True)
+
+
+def write_images(items, *, progress: bool | None = None, width=None, height=None, scale=None) -> list[Path]:
+    """Write many ``(figure, path)`` pairs with one browser, with a progress bar."""
+    from tqdm.auto import tqdm
+
+    items = list(items)
+    out = []
+    with image_batch():
+        for fig, path in tqdm(items, desc="images", unit="fig", disable=None if progress is None else not progress):
+            out.append(write_image(fig, path, width=width, height=height, scale=scale))
+    return out
+
+
+def write_gif(figs, path: str | os.PathLike, *, duration_ms: int = 1200, width=None, height=None, progress=None) -> Path:
+    """An animated GIF from a sequence of figures (e.g. the map at each key date)."""
+    from PIL import Image
+    from tqdm.auto import tqdm
+
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"cannot write {path.name!r}: an animation must end in .gif")
+    frames = []
+    figs = list(figs)
+    with image_batch():
+        for fig in tqdm(figs, desc="frames", unit="frame", disable=None if progress is None else not progress):
+            png = to_image(fig, "png", width=width, height=height)
+            frames.append(Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128, dither=Image.Dither.NONE))
+    if not frames:
+        raise ValueError("no frames to write")
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=duration_ms, loop=0)
+    return atomic_write(path, buf.getvalue())
