@@ -2,4 +2,4 @@
 
 
 class GeodataError(ValueError):
-    """Base error of the geodata package."""
+    """Base error of the geodata package: a bad argument or input, with how to fix it."""

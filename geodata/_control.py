@@ -1,0 +1,278 @@
+"""Who held what, and when: the built-in control series of Russia's war on Ukraine.
+
+Status vocabulary (:data:`STATUSES`, in this order):
+
+``occupied_before_2022``
+    Held by Russia or Russia-led forces before 24 Feb 2022: Crimea and Sevastopol (from
+    27 Feb 2014) and parts of Donetsk and Luhansk oblasts (from April 2014). Keeps this
+    status after 24 Feb 2022.
+``occupied``
+    Held by Russia since the full-scale invasion of 24 Feb 2022.
+``claimed``
+    Annexed under Russian law but not held: the claimed units (Crimea and Sevastopol from
+    18 Mar 2014; Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts, whole, from 30 Sep 2022)
+    minus the held, contested and liberated areas at that date (e.g. Zaporizhzhia city,
+    Kramatorsk, Sloviansk; Kherson city after Nov 2022).
+``liberated``
+    Held at the previous key date and retaken by Ukraine since, shown until the next key
+    date (Kyiv, Chernihiv and Sumy oblasts in April 2022; Kharkiv oblast in September and
+    October 2022; the right bank of the Dnipro in November 2022).
+``contested``
+    Fought over with no side holding it (besieged Mariupol until 20 May 2022; Izium in
+    March 2022).
+``unknown``
+    Status not known (used by imported archives; the built-in series has none).
+
+At one date the statuses never overlap; where they would, held wins over contested, over
+liberated, over claimed.
+
+The held areas away from Crimea and Sevastopol are approximate: polygons through named
+towns and rivers (``geodata/data/front_lines.yaml``), cut to the oblast shapes and Ukraine's
+outline; rows say so in ``approximate`` and ``method``. See ``geodata/data/PROVENANCE.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata._errors import GeodataError
+from geodata._regions import DATA_DIR, regions
+
+__all__ = [
+    "CLAIMS",
+    "STATUSES",
+    "STATUS_LABELS",
+    "claimed_at",
+    "control_at",
+    "control_series",
+    "key_dates",
+]
+
+STATUSES = ("occupied_before_2022", "occupied", "claimed", "liberated", "contested", "unknown")
+
+STATUS_LABELS = {
+    "occupied_before_2022": "Occupied before 2022",
+    "occupied": "Occupied since 24 Feb 2022",
+    "claimed": "Claimed by Russia, not held",
+    "liberated": "Liberated",
+    "contested": "Contested",
+    "unknown": "Unknown",
+}
+
+#: Units claimed whole by Russia's constitution, with the date of the claim.
+CLAIMS = {
+    "UA-43": "2014-03-18",
+    "UA-40": "2014-03-18",
+    "UA-14": "2022-09-30",
+    "UA-09": "2022-09-30",
+    "UA-23": "2022-09-30",
+    "UA-65": "2022-09-30",
+}
+
+#: Date Russian forces seized Crimea and Sevastopol.
+CRIMEA_SEIZED = "2014-02-27"
+
+SERIES_COLUMNS = ["status", "valid_from", "valid_to", "geometry", "source", "approximate", "method"]
+SNAPSHOT_COLUMNS = ["date", "status", "geometry", "source"]
+
+
+def to_date(value, name: str = "date") -> pd.Timestamp:
+    """A calendar date (midnight, no time zone) from a str, date, datetime or Timestamp."""
+    if isinstance(value, bool) or not isinstance(
+        value, (str, _dt.date, pd.Timestamp, np.datetime64)
+    ):
+        raise GeodataError(
+            f"Value of {name!r} must be a date: a string like '2022-03-01', a datetime.date "
+            f"or a pandas.Timestamp, not {type(value).__name__} {value!r}."
+        )
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise GeodataError(
+            f"Value of {name!r} is not a date: {value!r}. Use a form like '2022-03-01'."
+        ) from exc
+    if ts is pd.NaT:
+        raise GeodataError(f"Value of {name!r} is not a date: {value!r}.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize()
+
+
+@functools.lru_cache(maxsize=1)
+def _series() -> gpd.GeoDataFrame:
+    frame = gpd.read_file(DATA_DIR / "control_series.geojson", engine="pyogrio")
+    frame = frame.set_crs("EPSG:4326", allow_override=True)
+    for col in ("valid_from", "valid_to"):
+        frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d").astype("datetime64[ns]")
+    frame["approximate"] = frame["approximate"].astype(bool)
+    return frame[SERIES_COLUMNS]
+
+
+def control_series() -> gpd.GeoDataFrame:
+    """The built-in, time-indexed control table.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per status and period, EPSG:4326, columns:
+
+        ``status``
+            One of :data:`STATUSES`.
+        ``valid_from``, ``valid_to``
+            Calendar dates (datetime64); ``valid_to`` is exclusive, NaT means open-ended.
+        ``geometry``
+            The area (Multi)Polygon.
+        ``source``
+            Where the shape comes from (Natural Earth units, a snapshot of
+            ``front_lines.yaml`` with what it shows, or the annexation acts).
+        ``approximate``
+            False for exact unit shapes (Crimea, Sevastopol), True for drawn lines.
+        ``method``
+            How it was drawn: "exact unit shapes (Natural Earth admin-1)" or "approximate:
+            polygon drawn through the positions of named towns and rivers listed in
+            front_lines.yaml; error ~10 km" (the error varies per snapshot).
+
+        A new frame on every call.
+
+    Examples
+    --------
+    >>> series = control_series()
+    >>> sorted(series["status"].unique())[:2]
+    ['claimed', 'contested']
+    """
+    return _series().copy()
+
+
+def key_dates() -> list[pd.Timestamp]:
+    """The dates at which the built-in series changes, oldest first (for map animations).
+
+    Returns
+    -------
+    list of pandas.Timestamp
+
+    Examples
+    --------
+    >>> key_dates()[0]
+    Timestamp('2014-02-27 00:00:00')
+    """
+    return [pd.Timestamp(d) for d in sorted(_series()["valid_from"].unique())]
+
+
+def _series_style(series) -> str:
+    if not isinstance(series, gpd.GeoDataFrame):
+        raise GeodataError(
+            "Value of 'series' must be a GeoDataFrame (control_series() or read_control(...)), "
+            f"not {type(series).__name__}."
+        )
+    cols = set(series.columns)
+    if {"valid_from", "valid_to", "status"} <= cols:
+        return "intervals"
+    if {"date", "status"} <= cols:
+        return "snapshots"
+    raise GeodataError(
+        "Value of 'series' has neither the built-in columns "
+        f"{SERIES_COLUMNS} nor the snapshot columns {SNAPSHOT_COLUMNS} "
+        f"(from read_control); it has {list(series.columns)}."
+    )
+
+
+def control_at(date, series=None) -> gpd.GeoDataFrame:
+    """Status geometries valid at ``date``.
+
+    Parameters
+    ----------
+    date : str, datetime.date or pandas.Timestamp
+        The calendar date (a time of day is ignored).
+    series : geopandas.GeoDataFrame, optional
+        Default: the built-in :func:`control_series` (rows with ``valid_from <= date <
+        valid_to``). A snapshot series from :func:`geodata.read_control` (columns ``date,
+        status, geometry, source``) is also accepted: for each ``source`` the latest snapshot
+        on or before ``date`` is taken.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The matching rows with the columns of ``series``; empty (same columns) before any data,
+        e.g. in 2010. Held areas have status ``occupied``/``occupied_before_2022``; claimed
+        but not held areas have status ``claimed``.
+
+    Raises
+    ------
+    GeodataError
+        If ``date`` is not a date or ``series`` has neither shape.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> held = control_at("2022-10-15")
+    >>> held[held["status"] == "occupied"].contains(Point(35.37, 46.85)).any()  # Melitopol
+    True
+    """
+    when = to_date(date)
+    if series is None:
+        frame = _series()
+        style = "intervals"
+    else:
+        frame = series
+        style = _series_style(series)
+    if style == "intervals":
+        start = pd.to_datetime(frame["valid_from"])
+        end = pd.to_datetime(frame["valid_to"])
+        mask = (start <= when) & (end.isna() | (end > when))
+        return frame[mask.to_numpy()].reset_index(drop=True).copy()
+    dates = pd.to_datetime(frame["date"]).dt.tz_localize(None).dt.normalize()
+    before = dates <= when
+    if "source" in frame.columns:
+        groups = frame["source"].fillna("").to_numpy()
+    else:
+        groups = np.zeros(len(frame), dtype=int)
+    latest = pd.Series(dates.where(before)).groupby(groups).transform("max")
+    mask = before & (dates == latest)
+    return frame[mask.to_numpy()].reset_index(drop=True).copy()
+
+
+def claimed_at(date) -> gpd.GeoDataFrame:
+    """The units Russia's constitution claims at ``date``, whole.
+
+    None before 18 Mar 2014; Crimea (UA-43) and Sevastopol (UA-40) from 18 Mar 2014;
+    also Donetsk (UA-14), Luhansk (UA-09), Zaporizhzhia (UA-23) and Kherson (UA-65) oblasts
+    from 30 Sep 2022.
+
+    Parameters
+    ----------
+    date : str, datetime.date or pandas.Timestamp
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``iso_3166_2``, ``name_en``, ``claimed_from`` (datetime64) and ``geometry``
+        (the "web" unit shapes), EPSG:4326; empty with those columns before 2014-03-18.
+
+    Raises
+    ------
+    GeodataError
+        If ``date`` is not a date.
+
+    Examples
+    --------
+    >>> sorted(claimed_at("2020-01-01")["iso_3166_2"])
+    ['UA-40', 'UA-43']
+    """
+    when = to_date(date)
+    units = regions("web")
+    claimed_from = pd.to_datetime(units["iso_3166_2"].map(CLAIMS)).astype("datetime64[ns]")
+    units["claimed_from"] = claimed_from
+    mask = claimed_from.notna() & (claimed_from <= when)
+    out = units.loc[mask.to_numpy(), ["iso_3166_2", "name_en", "claimed_from", "geometry"]]
+    return out.sort_values("claimed_from", kind="stable").reset_index(drop=True)
+
+
+def _union(geoms) -> shapely.Geometry:
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    return shapely.union_all(geoms) if geoms else shapely.Polygon()
