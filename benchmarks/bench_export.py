@@ -52,7 +52,9 @@ def main(n: int = 6) -> int:
         assert p.read_bytes()[:4] == b"\x89PNG", p
     print(f"figures: {len(figs)} territory maps, 900x680 PNG")
     print(f"naive fig.write_image: {naive:.2f} s per figure")
-    print(f"batch viz.write_image: {per_fig:.2f} s per figure incl. browser start, {steady:.2f} s steady state")
+    print(
+        f"batch viz.write_image: {per_fig:.2f} s per figure incl. browser start, {steady:.2f} s steady state"
+    )
     print(f"speed-up (naive / batch, steady): {naive / steady:.1f}x  (target >= 2x, steady <= 1 s)")
     ok = steady <= 1.0 and naive / steady >= 2
     print("PASS" if ok else "MISS")

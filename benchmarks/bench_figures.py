@@ -33,7 +33,9 @@ def best_of(fn, n=5) -> float:
 def naive_timeline(cat):
     fig = go.Figure()
     for _, r in cat.iterrows():
-        fig.add_trace(px.scatter(x=[r["date_lo"]], y=[r["category"]], hover_name=[r["title"]]).data[0])
+        fig.add_trace(
+            px.scatter(x=[r["date_lo"]], y=[r["category"]], hover_name=[r["title"]]).data[0]
+        )
     return fig
 
 
@@ -61,7 +63,9 @@ def main() -> int:
     ok = True
     for name, ours, naive in rows:
         ok &= ours <= 0.3
-        print(f"{name:14s} {ours * 1000:7.0f} ms   naive {naive * 1000:7.0f} ms   ratio {naive / ours:5.1f}x")
+        print(
+            f"{name:14s} {ours * 1000:7.0f} ms   naive {naive * 1000:7.0f} ms   ratio {naive / ours:5.1f}x"
+        )
     print("target: each <= 300 ms ->", "PASS" if ok else "MISS")
     return 0
 

@@ -44,7 +44,10 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
     if path.is_dir():
         _fail(str(path), "is a folder; give an event file (.yaml, .yml, .csv or .json)")
     if size > MAX_BYTES:
-        _fail(name, f"file is {size / 1e6:.1f} MB; event files are limited to {MAX_BYTES // 2**20} MiB")
+        _fail(
+            name,
+            f"file is {size / 1e6:.1f} MB; event files are limited to {MAX_BYTES // 2**20} MiB",
+        )
     raw = path.read_bytes()
     return name, decode(raw, name)
 
@@ -96,7 +99,10 @@ def _json_load(text: str, name: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(name, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg} (is the file truncated?)")
+        _fail(
+            name,
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg} (is the file truncated?)",
+        )
     except RecursionError:
         _fail(name, "JSON nesting is too deep")
 
@@ -151,7 +157,9 @@ def _csv_records(text: str, name: str):
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            _fail(name, f"has {len(values)} cells but the header has {len(header)} columns", row=line)
+            _fail(
+                name, f"has {len(values)} cells but the header has {len(header)} columns", row=line
+            )
         cells = dict(zip(header, values, strict=True))
         rec = {k: v for k, v in cells.items() if k not in flat_src and k != "sources"}
         for f in ("actors", "tags", "related"):
@@ -164,7 +172,9 @@ def _csv_records(text: str, name: str):
             try:
                 sources = json.loads(cells["sources"])
             except json.JSONDecodeError as exc:
-                _fail(name, f"the 'sources' cell is not a JSON list of sources: {exc.msg}", row=line)
+                _fail(
+                    name, f"the 'sources' cell is not a JSON list of sources: {exc.msg}", row=line
+                )
         if any(cells.get(c, "").strip() for c in flat_src):
             sources = [{k: cells.get(f"source_{k}", "") for k in SOURCE_FIELDS}, *sources]
         rec["sources"] = sources
@@ -227,7 +237,10 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
             if isinstance(data, dict) and "events" in data:
                 data = data["events"]
             if not isinstance(data, list):
-                _fail(name, "a JSON event file is a list of events (or an object with an 'events' list)")
+                _fail(
+                    name,
+                    "a JSON event file is a list of events (or an object with an 'events' list)",
+                )
             records, rows = data, None
     else:
         header = _csv_rows(text, name)[0]
@@ -275,7 +288,9 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+        with os.fdopen(
+            fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+        ) as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -293,7 +308,10 @@ def _csv_text(df: pd.DataFrame) -> str:
         for f in cols:
             v = rec.get(f, "")
             if f == "places":
-                v = "; ".join(p if isinstance(p, str) else f"{p['name']}@{p['lon']},{p['lat']}" for p in v or [])
+                v = "; ".join(
+                    p if isinstance(p, str) else f"{p['name']}@{p['lon']},{p['lat']}"
+                    for p in v or []
+                )
             elif f == "sources":
                 v = json.dumps(v, ensure_ascii=False)
             elif isinstance(v, list):
@@ -324,5 +342,7 @@ def write_catalog(df: pd.DataFrame, path: str | os.PathLike) -> None:
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise ValueError(f"cannot write {path.name!r}: unknown suffix {path.suffix!r}; allowed: {', '.join(SUFFIXES)}")
+        raise ValueError(
+            f"cannot write {path.name!r}: unknown suffix {path.suffix!r}; allowed: {', '.join(SUFFIXES)}"
+        )
     atomic_write(path, to_text(df, kind))

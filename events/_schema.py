@@ -161,7 +161,10 @@ def _place(item, report):
         except (TypeError, ValueError):
             lon = lat = math.nan
         if unknown or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            report("a point needs numeric lon in [-180, 180] and lat in [-90, 90] (keys: name, lon, lat)", item)
+            report(
+                "a point needs numeric lon in [-180, 180] and lat in [-90, 90] (keys: name, lon, lat)",
+                item,
+            )
             return None
         name = item.get("name")
         return "point", {"name": str(name) if not _missing(name) else "", "lon": lon, "lat": lat}
@@ -187,8 +190,13 @@ def _check_sources(value, add):
         if _missing(src.get("title")):
             add(f"source {i} needs a title", src.get("title"))
         if not _missing(src.get("archive_url")) and not is_http_url(src.get("archive_url")):
-            add(f"source {i}: archive_url must start with http:// or https://", src.get("archive_url"))
-        clean = {k: ("" if _missing(src.get(k)) else str(src.get(k)).strip()) for k in SOURCE_FIELDS}
+            add(
+                f"source {i}: archive_url must start with http:// or https://",
+                src.get("archive_url"),
+            )
+        clean = {
+            k: ("" if _missing(src.get(k)) else str(src.get(k)).strip()) for k in SOURCE_FIELDS
+        }
         if clean["date"]:
             try:
                 clean["date"] = parse_date(src.get("date")).iso()
@@ -244,7 +252,11 @@ def normalize_records(
                 add("required field is missing or empty", rec.get(f), field=f, has_value=False)
 
         if not _missing(eid) and not (isinstance(eid, str) and ID_RE.match(eid.strip())):
-            add("an id is a slug: lowercase letters a-z, digits and hyphens, at most 100 characters", eid, "id")
+            add(
+                "an id is a slug: lowercase letters a-z, digits and hyphens, at most 100 characters",
+                eid,
+                "id",
+            )
         ids.append((eid_s, row))
 
         title = rec.get("title")
@@ -269,7 +281,12 @@ def normalize_records(
         if not _missing(precision):
             if precision not in PRECISIONS:
                 add(f"precision must be one of {', '.join(PRECISIONS)}", precision, "precision")
-            elif start and precision == "decade" and start.precision == "year" and start.year % 10 == 0:
+            elif (
+                start
+                and precision == "decade"
+                and start.precision == "year"
+                and start.year % 10 == 0
+            ):
                 start = PartialDate(start.year, precision="decade")
             elif start and precision != start.precision:
                 add(
@@ -286,7 +303,11 @@ def normalize_records(
                 greg = julian_to_gregorian(y, m, d)
                 start_os = f"{y:04d}-{m:02d}-{d:02d}"
                 if start is None or start.precision != "day":
-                    add("an Old-Style date needs a start with day precision", rec["start_os"], "start_os")
+                    add(
+                        "an Old-Style date needs a start with day precision",
+                        rec["start_os"],
+                        "start_os",
+                    )
                 elif greg != start.first:
                     add(
                         f"Old-Style (Julian) {start_os} is {greg.isoformat()} in the Gregorian "
@@ -295,14 +316,25 @@ def normalize_records(
                         "start_os",
                     )
                 elif greg >= GREGORIAN_SWITCH_RU:
-                    add("Old-Style dates apply only before 14 February 1918", rec["start_os"], "start_os")
+                    add(
+                        "Old-Style dates apply only before 14 February 1918",
+                        rec["start_os"],
+                        "start_os",
+                    )
             except DateError as exc:
                 add(str(exc), rec["start_os"], "start_os")
 
         circa = rec.get("circa")
         if _missing(circa):
             circa = False
-        elif isinstance(circa, str) and circa.strip().lower() in ("true", "false", "yes", "no", "1", "0"):
+        elif isinstance(circa, str) and circa.strip().lower() in (
+            "true",
+            "false",
+            "yes",
+            "no",
+            "1",
+            "0",
+        ):
             circa = circa.strip().lower() in ("true", "yes", "1")
         elif not isinstance(circa, bool):
             add("circa must be true or false", circa, "circa")
@@ -317,13 +349,19 @@ def normalize_records(
                     add(str(exc), rec[f], f)
         given = [f for f in ("earliest", "latest") if not _missing(rec.get(f))]
         if len(given) == 1:
-            add("earliest and latest go together: give both or neither", rec.get(given[0]), given[0])
+            add(
+                "earliest and latest go together: give both or neither", rec.get(given[0]), given[0]
+            )
         if len(bounds) == 2 and bounds["latest"].last < bounds["earliest"].first:
             add("latest is before earliest", rec.get("latest"), "latest")
 
         category = normalize_category(rec.get("category"))
         if category is None and not _missing(rec.get("category")):
-            add(f"unknown category; allowed: {', '.join(CATEGORIES)}", rec.get("category"), "category")
+            add(
+                f"unknown category; allowed: {', '.join(CATEGORIES)}",
+                rec.get("category"),
+                "category",
+            )
 
         lists = {}
         for f in ("actors", "tags", "related"):

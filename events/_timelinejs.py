@@ -170,14 +170,18 @@ def timelinejs_csv_records(header, text, name, category_map=None, default_catego
     header, rows = _csv_rows(text, name)
     missing = [c for c in ("Year", "Headline") if c not in header]
     if missing:
-        raise EventValidationError([Problem(f"not a TimelineJS sheet: no {missing} column", name, 1)])
+        raise EventValidationError(
+            [Problem(f"not a TimelineJS sheet: no {missing} column", name, 1)]
+        )
     events, lines, problems = [], [], []
     meta = meta if meta is not None else {}
     for line, values in rows:
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
-            problems.append(Problem(f"has {len(values)} cells but the header has {len(header)}", name, line))
+            problems.append(
+                Problem(f"has {len(values)} cells but the header has {len(header)}", name, line)
+            )
             continue
         c = dict(zip(header, values + [""] * (len(header) - len(values)), strict=True))
         kind = c.get("Type", "").strip().lower()
@@ -187,9 +191,15 @@ def timelinejs_csv_records(header, text, name, category_map=None, default_catego
             meta["title"] = plain_text(c.get("Headline"))
             continue
         if kind == "era":
-            meta.setdefault("eras", []).append({"title": plain_text(c.get("Headline")), "start": start, "end": end})
+            meta.setdefault("eras", []).append(
+                {"title": plain_text(c.get("Headline")), "start": start, "end": end}
+            )
             continue
-        if start and re.fullmatch(r"\d{3}0", start) and c.get("Display Date", "").strip() == f"{start}s":
+        if (
+            start
+            and re.fullmatch(r"\d{3}0", start)
+            and c.get("Display Date", "").strip() == f"{start}s"
+        ):
             start = f"{start}s"
         row = {
             "id": c.get("ID", ""),
@@ -232,12 +242,18 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
     events, rows, problems = [], [], []
     for i, e in enumerate(data["events"], 1):
         if not isinstance(e, dict):
-            problems.append(Problem("each TimelineJS event must be an object", name, i, value=e, has_value=True))
+            problems.append(
+                Problem("each TimelineJS event must be an object", name, i, value=e, has_value=True)
+            )
             continue
         text = e.get("text") or {}
         media = e.get("media") or {}
         start = _tjs_date(e.get("start_date"))
-        if start and re.fullmatch(r"\d{3}0", start) and str(e.get("display_date", "")).strip() == f"{start}s":
+        if (
+            start
+            and re.fullmatch(r"\d{3}0", start)
+            and str(e.get("display_date", "")).strip() == f"{start}s"
+        ):
             start = f"{start}s"
         row = {
             "id": e.get("unique_id", ""),
@@ -292,7 +308,9 @@ def read_timelinejs(
     if path.suffix.lower() == ".json":
         data = _json_load(text, name)
         if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            raise EventValidationError([Problem("TimelineJS JSON is an object with an 'events' list", name)])
+            raise EventValidationError(
+                [Problem("TimelineJS JSON is an object with an 'events' list", name)]
+            )
         recs, rows = timelinejs_records(data, name, category_map, default_category, meta)
     elif path.suffix.lower() == ".csv":
         recs, rows = timelinejs_csv_records(None, text, name, category_map, default_category, meta)
@@ -314,7 +332,9 @@ def _parts(iso: str | None):
     return str(p.year), str(p.month or ""), str(p.day or "")
 
 
-def write_timelinejs(df: pd.DataFrame, path: str | os.PathLike, *, title: str | None = None) -> None:
+def write_timelinejs(
+    df: pd.DataFrame, path: str | os.PathLike, *, title: str | None = None
+) -> None:
     """Write events as a TimelineJS sheet (``.csv``) or TimelineJS JSON (``.json``), atomically.
 
     Decades are written as their first year with the decade in Display Date. Two extra columns,
@@ -351,7 +371,30 @@ def write_timelinejs(df: pd.DataFrame, path: str | os.PathLike, *, title: str | 
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(TJS_COLUMNS + EXTRA_COLUMNS)
         if title:
-            w.writerow(["", "", "", "", "", "", "", "", "", title, "", "", "", "", "", "title", "", "", "", ""])
+            w.writerow(
+                [
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    title,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "title",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
         for e in rows:
             w.writerow(
                 [*e["start"], "", *e["end"], "", e["display"], e["headline"], e["text"], e["media"],

@@ -29,7 +29,11 @@ def _split(pieces: list, codes: list, cut) -> tuple[list, list]:
         outside = shapely.difference(geom, cut)
         for part in (inside, outside):
             part = shapely.make_valid(part)
-            polys = [g for g in getattr(part, "geoms", [part]) if g.geom_type in ("Polygon", "MultiPolygon")]
+            polys = [
+                g
+                for g in getattr(part, "geoms", [part])
+                if g.geom_type in ("Polygon", "MultiPolygon")
+            ]
             if not polys:
                 continue
             part = shapely.union_all(polys) if len(polys) > 1 else polys[0]

@@ -47,7 +47,10 @@ def test_console_script_runs_without_traceback(tmp_path):
     bad = tmp_path / "broken.json"
     bad.write_text('[{"id": ', encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "viz.cli", "validate", str(bad)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "viz.cli", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "broken.json" in proc.stderr and "not valid JSON" in proc.stderr

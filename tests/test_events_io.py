@@ -18,7 +18,17 @@ def good():
 
 
 def test_load_yaml_columns_and_order(good):
-    for col in ("id", "title", "start", "end", "precision", "category", "places", "summary", "sources"):
+    for col in (
+        "id",
+        "title",
+        "start",
+        "end",
+        "precision",
+        "category",
+        "places",
+        "summary",
+        "sources",
+    ):
         assert col in good.columns
     assert list(good.columns) == list(events.COLUMNS)
     assert good["date_lo"].is_monotonic_increasing
@@ -34,7 +44,9 @@ def test_precision_kept_not_first_of_january(good):
     row = good.set_index("id").loc["famine"]
     assert row["start"] == "1932" and row["precision"] == "year"
     assert row["date_label"] == "c. 1932 – 1933"
-    assert row["date_lo"] == pd.Timestamp("1932-01-01") and row["date_hi"] == pd.Timestamp("1933-12-31")
+    assert row["date_lo"] == pd.Timestamp("1932-01-01") and row["date_hi"] == pd.Timestamp(
+        "1933-12-31"
+    )
     decade = good.set_index("id").loc["expansion-1780s"]
     assert decade["precision"] == "decade" and decade["date_label"] == "1780s"
     assert decade["date_hi"] == pd.Timestamp("1789-12-31")
@@ -100,7 +112,9 @@ def test_timelinejs_unknown_group_and_missing_media(tmp_path):
         "Year,Month,Day,Headline,Text,Media,Group\n2014,3,18,Treaty,Signed,,Diplomacy\n",
         encoding="utf-8",
     )
-    with pytest.raises(EventValidationError, match=r"sheet.csv, row 2.*'category' value 'Diplomacy'"):
+    with pytest.raises(
+        EventValidationError, match=r"sheet.csv, row 2.*'category' value 'Diplomacy'"
+    ):
         events.read_timelinejs(sheet)
     with pytest.raises(EventValidationError, match=r"at least one source is required"):
         events.read_timelinejs(sheet, category_map={"Diplomacy": "political"})
@@ -154,7 +168,11 @@ def test_json_object_with_events_key(tmp_path, good):
     [
         ("empty.yaml", b"", r"empty.yaml.*the file is empty"),
         ("blank.csv", b"  \n\n", r"blank.csv.*the file is empty"),
-        ("latin1.yaml", "- id: caf\xe9\n".encode("latin-1"), r"latin1.yaml.*not valid UTF-8 at byte 9"),
+        (
+            "latin1.yaml",
+            "- id: caf\xe9\n".encode("latin-1"),
+            r"latin1.yaml.*not valid UTF-8 at byte 9",
+        ),
         ("utf16.json", "[]".encode("utf-16"), r"utf16.json.*UTF-16"),
         ("trunc.json", b'[{"id": "a", "title": "x"', r"trunc.json.*not valid JSON at line 1"),
         ("trunc.yaml", b"- id: a\n  title: [unclosed\n", r"trunc.yaml.*not valid YAML at line"),

@@ -17,7 +17,9 @@ def ev(**over):
         "title": "An event",
         "start": "2022-09-30",
         "category": "annexation",
-        "sources": [{"title": "T", "publisher": "P", "url": "https://example.org/", "date": "2022-09-30"}],
+        "sources": [
+            {"title": "T", "publisher": "P", "url": "https://example.org/", "date": "2022-09-30"}
+        ],
     }
     rec.update(over)
     return {k: v for k, v in rec.items() if v is not ...}
@@ -36,28 +38,52 @@ def test_valid_record_passes():
 @pytest.mark.parametrize(
     ("record", "match"),
     [
-        (ev(start="2022-02-30"), r"row 1, id 'an-event': field 'start' value '2022-02-30' -- .*not a real calendar date"),
+        (
+            ev(start="2022-02-30"),
+            r"row 1, id 'an-event': field 'start' value '2022-02-30' -- .*not a real calendar date",
+        ),
         (ev(start="2022-13"), r"field 'start'.*month 13 does not exist"),
         (ev(start="24.02.2022"), r"field 'start'.*expected a calendar date written YYYY-MM-DD"),
         (ev(start="1699"), r"year 1699 is outside the supported range 1700-2100"),
         (ev(start="2101-01-01"), r"year 2101 is outside"),
         (ev(start=...), r"field 'start' -- required field is missing"),
         (ev(title="  "), r"field 'title' -- required field is missing or empty"),
-        (ev(category="invasion"), r"field 'category' value 'invasion' -- unknown category; allowed: annexation"),
+        (
+            ev(category="invasion"),
+            r"field 'category' value 'invasion' -- unknown category; allowed: annexation",
+        ),
         (ev(places=["UA43"]), r"field 'places' value 'UA43' -- a place must be an ISO 3166 code"),
         (ev(places=[{"name": "x", "lon": 200, "lat": 0}]), r"lon in \[-180, 180\]"),
         (ev(sources=[]), r"at least one source is required"),
-        (ev(sources=[{"title": "T", "url": "javascript:alert(1)"}]), r"value 'javascript:alert\(1\)' -- source 1 needs a url starting with http"),
+        (
+            ev(sources=[{"title": "T", "url": "javascript:alert(1)"}]),
+            r"value 'javascript:alert\(1\)' -- source 1 needs a url starting with http",
+        ),
         (ev(sources=[{"title": "T", "url": "www.example.org"}]), r"needs a url starting with http"),
         (ev(sources=[{"title": "", "url": "https://example.org"}]), r"source 1 needs a title"),
-        (ev(sources=[{"title": "T", "url": "https://e.org", "archive_url": "ftp://x"}]), r"archive_url must start with http"),
-        (ev(end="2022-09-29"), r"field 'end' value '2022-09-29' -- end is before start \(2022-09-30\)"),
+        (
+            ev(sources=[{"title": "T", "url": "https://e.org", "archive_url": "ftp://x"}]),
+            r"archive_url must start with http",
+        ),
+        (
+            ev(end="2022-09-29"),
+            r"field 'end' value '2022-09-29' -- end is before start \(2022-09-30\)",
+        ),
         (ev(id="Bad Id"), r"field 'id' value 'Bad Id' -- an id is a slug"),
         (ev(precision="week"), r"precision must be one of day, month, year, decade"),
         (ev(start="2022", precision="day"), r"precision does not match the form of start '2022'"),
-        (ev(start="1783-04-19", start_os="1783-04-09"), r"Old-Style \(Julian\) 1783-04-09 is 1783-04-20 in the Gregorian calendar, but start is 1783-04-19"),
-        (ev(start="1783", start_os="1783-04-08"), r"an Old-Style date needs a start with day precision"),
-        (ev(start="2022-03-13", start_os="2022-02-28"), r"Old-Style dates apply only before 14 February 1918"),
+        (
+            ev(start="1783-04-19", start_os="1783-04-09"),
+            r"Old-Style \(Julian\) 1783-04-09 is 1783-04-20 in the Gregorian calendar, but start is 1783-04-19",
+        ),
+        (
+            ev(start="1783", start_os="1783-04-08"),
+            r"an Old-Style date needs a start with day precision",
+        ),
+        (
+            ev(start="2022-03-13", start_os="2022-02-28"),
+            r"Old-Style dates apply only before 14 February 1918",
+        ),
         (ev(earliest="2022"), r"earliest and latest go together"),
         (ev(earliest="2022-10", latest="2022-09"), r"latest is before earliest"),
         (ev(related=["nope"]), r"field 'related' value 'nope' -- related id does not exist"),
@@ -71,7 +97,10 @@ def test_each_rule(record, match):
 
 
 def test_duplicate_ids_name_both_rows():
-    check([ev(), ev()], r"row 1, id 'an-event': field 'id' value 'an-event' -- duplicate id: also used at row 2")
+    check(
+        [ev(), ev()],
+        r"row 1, id 'an-event': field 'id' value 'an-event' -- duplicate id: also used at row 2",
+    )
 
 
 def test_every_problem_reported_at_once():
@@ -140,9 +169,20 @@ def sample():
     return events.validate(
         [
             ev(id="crimea-1783", start="1783", places=["UA-43"], category="annexation"),
-            ev(id="crimea-2014", start="2014-03-18", places=["UA-43", "UA-40"], title="Treaty on Crimea"),
+            ev(
+                id="crimea-2014",
+                start="2014-03-18",
+                places=["UA-43", "UA-40"],
+                title="Treaty on Crimea",
+            ),
             ev(id="donbas", start="2014-04", end="2022-02", places=["UA-14"], category="military"),
-            ev(id="icc", start="2023-03-17", places=[{"name": "The Hague", "lon": 4.3, "lat": 52.08}], category="justice", summary="Warrants for deportation of children"),
+            ev(
+                id="icc",
+                start="2023-03-17",
+                places=[{"name": "The Hague", "lon": 4.3, "lat": 52.08}],
+                category="justice",
+                summary="Warrants for deportation of children",
+            ),
         ]
     )
 
@@ -163,7 +203,9 @@ def test_by_category_and_place_and_text(sample):
     assert events.at_place(sample, "UA-43").id.tolist() == ["crimea-1783", "crimea-2014"]
     assert events.at_place(sample, "UA").id.tolist() == ["crimea-1783", "crimea-2014", "donbas"]
     assert events.search(sample, "CHILDREN").id.tolist() == ["icc"]
-    assert events.query(sample, start="2014", category="annexation", place="UA-40").id.tolist() == ["crimea-2014"]
+    assert events.query(sample, start="2014", category="annexation", place="UA-40").id.tolist() == [
+        "crimea-2014"
+    ]
 
 
 def test_query_errors(sample):

@@ -18,7 +18,9 @@ def fig():
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".pdf", b"%PDF"), (".svg", b"<svg")])
+@pytest.mark.parametrize(
+    ("suffix", "magic"), [(".png", b"\x89PNG"), (".pdf", b"%PDF"), (".svg", b"<svg")]
+)
 def test_write_image_bytes(fig, tmp_path, suffix, magic):
     path = viz.write_image(fig, tmp_path / f"t{suffix}")
     data = path.read_bytes()
@@ -52,7 +54,9 @@ def test_missing_chromium_says_what_to_install(fig, tmp_path, monkeypatch):
     monkeypatch.setattr(export.shutil, "which", lambda name: None)
     target = tmp_path / "t.png"
     target.write_bytes(b"previous")
-    with pytest.raises(export.ExportError, match=r"apt-get install -y --no-install-recommends chromium"):
+    with pytest.raises(
+        export.ExportError, match=r"apt-get install -y --no-install-recommends chromium"
+    ):
         viz.write_image(fig, target)
     assert target.read_bytes() == b"previous"
 

@@ -48,7 +48,12 @@ def test_year_precision_is_a_span_not_a_point():
     assert "manifesto-1783" in points and "famine" not in points
     axis = DateAxis(**{k: tuple(pd.Timestamp(d) for d in v) if k == "dates" else tuple(v)
                        for k, v in fig.layout.meta["borderlines"]["axis"].items()})  # fmt: skip
-    (famine,) = [(b, x) for t in bars for b, x, i in zip(t.base, t.x, t.customdata, strict=True) if i == "famine"]
+    (famine,) = [
+        (b, x)
+        for t in bars
+        for b, x, i in zip(t.base, t.x, t.customdata, strict=True)
+        if i == "famine"
+    ]
     assert famine[0] == pytest.approx(axis.to_x(pd.Timestamp("1932-01-01")))
     # the bar covers both years (at least; very short spans get a minimum visible width)
     assert famine[0] + famine[1] >= axis.to_x(pd.Timestamp("1934-01-01")) - 1e-9
@@ -85,7 +90,10 @@ def test_cursor_selected_and_highlight(cat):
                        highlight={"annexation-treaties-2022"})  # fmt: skip
     cursor = [s for s in fig.layout.shapes if s.name == "date-cursor"][0]
     assert cursor.visible and cursor.x0 == cursor.x1 > 0.8
-    assert any(t.name == "selected" and list(t.customdata) == ["annexation-treaties-2022"] for t in fig.data)
+    assert any(
+        t.name == "selected" and list(t.customdata) == ["annexation-treaties-2022"]
+        for t in fig.data
+    )
     faded = [o for t in _marks(fig) for o in t.marker.opacity]
     assert min(faded) == pytest.approx(0.18) and max(faded) == pytest.approx(0.95)
 

@@ -94,7 +94,9 @@ def cmd_frames(args) -> int:
         export.write_images(items, width=args.width, height=args.height, scale=args.scale)
         print(f"wrote {len(items)} frames to {out}")
     if args.gif:
-        export.write_gif(figs, args.gif, duration_ms=args.frame_ms, width=args.width, height=args.height)
+        export.write_gif(
+            figs, args.gif, duration_ms=args.frame_ms, width=args.width, height=args.height
+        )
         print(f"wrote {args.gif}")
     return 0
 

@@ -25,7 +25,9 @@ def feature_collection(geoms, ids) -> dict:
         if geom is None or geom.is_empty:
             continue
         g = shapely.orient_polygons(_rounded(geom), exterior_cw=True)
-        feats.append({"type": "Feature", "id": str(fid), "properties": {}, "geometry": g.__geo_interface__})
+        feats.append(
+            {"type": "Feature", "id": str(fid), "properties": {}, "geometry": g.__geo_interface__}
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -56,7 +58,8 @@ def hatch(geom, angle: float, spacing: float = 0.12):
     n = np.array([-d[1], d[0]])
     offsets = np.arange(-r, r + spacing, spacing)
     segs = [
-        [tuple(np.array([cx, cy]) + o * n - r * d), tuple(np.array([cx, cy]) + o * n + r * d)] for o in offsets
+        [tuple(np.array([cx, cy]) + o * n - r * d), tuple(np.array([cx, cy]) + o * n + r * d)]
+        for o in offsets
     ]
     return shapely.intersection(MultiLineString(segs), geom)
 

@@ -29,7 +29,16 @@ CATEGORY_LABEL = {
     "humanitarian": "Humanitarian",
     "economic": "Economic",
 }
-FALLBACK_COLORS = ["#D55E00", "#0072B2", "#333333", "#CC79A7", "#E69F00", "#009E73", "#56B4E9", "#999999"]
+FALLBACK_COLORS = [
+    "#D55E00",
+    "#0072B2",
+    "#333333",
+    "#CC79A7",
+    "#E69F00",
+    "#009E73",
+    "#56B4E9",
+    "#999999",
+]
 
 UKRAINE_HELD = "ukrainian"
 STATUS_ORDER = (

@@ -43,7 +43,9 @@ def event_hover(row) -> str:
     if isinstance(row.get("start_os"), str) and row["start_os"]:
         parts[-1] += f" (O.S. {esc(row['start_os'])})"
     if row.get("earliest") and isinstance(row["earliest"], str):
-        parts.append(f"<i>date uncertain: between {esc(row['earliest'])} and {esc(row['latest'])}</i>")
+        parts.append(
+            f"<i>date uncertain: between {esc(row['earliest'])} and {esc(row['latest'])}</i>"
+        )
     if row.get("summary"):
         parts.append(wrap(row["summary"], 64, 5))
     srcs = row.get("sources") or []

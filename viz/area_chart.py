@@ -6,13 +6,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import _style as S
+from ._dates import as_day
 from ._text import esc
 
 CURSOR_NAME = "date-cursor"
 STACK = ("occupied_before_2022", "occupied")
 
 
-def area_chart(series: pd.DataFrame, *, date=None, title: str | None = None, width: int = 900, height: int = 320) -> go.Figure:
+def area_chart(
+    series: pd.DataFrame,
+    *,
+    date=None,
+    title: str | None = None,
+    width: int = 900,
+    height: int = 320,
+) -> go.Figure:
     """Share of Ukraine held, stacked by status, as steps between the dates of the series.
 
     Parameters
@@ -30,7 +38,9 @@ def area_chart(series: pd.DataFrame, *, date=None, title: str | None = None, wid
     """
     need = {"date", "status", "area_km2", "share_of_ukraine"}
     if not need <= set(series.columns):
-        raise ValueError(f"series lacks columns {sorted(need - set(series.columns))}; use geodata.area_series()")
+        raise ValueError(
+            f"series lacks columns {sorted(need - set(series.columns))}; use geodata.area_series()"
+        )
     df = series.copy()
     df["date"] = pd.to_datetime(df["date"])
     fig = go.Figure()
@@ -54,7 +64,7 @@ def area_chart(series: pd.DataFrame, *, date=None, title: str | None = None, wid
         )
     shapes = []
     if len(dates):
-        x = pd.Timestamp(date) if date is not None else dates[0]
+        x = as_day(date) if date is not None else dates[0]
         shapes.append(
             dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=S.INK, width=2),
                  visible=date is not None, name=CURSOR_NAME)
@@ -66,9 +76,13 @@ def area_chart(series: pd.DataFrame, *, date=None, title: str | None = None, wid
         width=width,
         height=height,
         margin=dict(l=60, r=20, t=50, b=40),
-        title=dict(text=esc(title or "Share of Ukraine held by Russia"), x=0.01, font=dict(size=16)),
+        title=dict(
+            text=esc(title or "Share of Ukraine held by Russia"), x=0.01, font=dict(size=16)
+        ),
         xaxis=dict(type="date", showgrid=False, ticks="outside"),
-        yaxis=dict(title=dict(text="% of Ukraine"), range=[0, top], ticksuffix="%", gridcolor=S.GRID),
+        yaxis=dict(
+            title=dict(text="% of Ukraine"), range=[0, top], ticksuffix="%", gridcolor=S.GRID
+        ),
         legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"),
         hovermode="x unified",
         shapes=shapes,

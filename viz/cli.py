@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("events", help="list events as a table")
     p.add_argument("--file", help="event file (default: the built-in catalogue)")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="e.g. 2014 or 2022-02-24")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="inclusive: 2022 means to 31 Dec 2022")
+    p.add_argument(
+        "--to", dest="date_to", metavar="DATE", help="inclusive: 2022 means to 31 Dec 2022"
+    )
     p.add_argument("--category", action="append", help="repeatable: annexation, treaty, ...")
     p.add_argument("--place", action="append", help="region code, e.g. UA-43 (UA matches all)")
     p.add_argument("--text", help="case-insensitive text search")
@@ -118,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-control", help="import a control-of-terrain archive")
     p.add_argument("path", help="a file, a folder or a glob of DeepStateMap / ISW files")
     p.add_argument("--out", required=True, help="series.gpkg or series.parquet")
-    p.add_argument("--source", default="auto", help="auto (default), deepstate, deepstate-daily, isw")
+    p.add_argument(
+        "--source", default="auto", help="auto (default), deepstate, deepstate-daily, isw"
+    )
     p.set_defaults(func=cmd_import_control)
 
     p = sub.add_parser("areas", help="held area and share of Ukraine by date")

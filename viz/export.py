@@ -26,7 +26,14 @@ import plotly.graph_objects as go
 # that it cannot parse and then carries on; keep those out of the user's terminal.
 logging.getLogger("choreographer").setLevel(logging.CRITICAL)
 
-IMAGE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
+IMAGE_FORMATS = {
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".webp": "webp",
+}
 HTML_MODES = ("inline", "cdn", "fragment")
 
 
@@ -67,7 +74,9 @@ def asset_text(name: str) -> str:
 
 def script_json(obj) -> str:
     """JSON that is safe inside a <script> element: no ``</script>``, no ``<!--``."""
-    text = obj if isinstance(obj, str) else json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    text = (
+        obj if isinstance(obj, str) else json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    )
     return (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -100,7 +109,11 @@ def _check_mode(mode: str) -> None:
         raise ValueError(f"mode must be one of {', '.join(HTML_MODES)}, not {mode!r}")
 
 
-PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
 
 
 def figure_html(fig: go.Figure, mode: str = "inline", *, div_id: str = "borderlines-figure") -> str:
@@ -112,7 +125,9 @@ def figure_html(fig: go.Figure, mode: str = "inline", *, div_id: str = "borderli
     layout.pop("width", None)
     layout["autosize"] = True
     payload = script_json(
-        json.dumps({"data": spec.get("data", []), "layout": layout}, cls=plotly.utils.PlotlyJSONEncoder)
+        json.dumps(
+            {"data": spec.get("data", []), "layout": layout}, cls=plotly.utils.PlotlyJSONEncoder
+        )
     )
     div = f'<div id="{div_id}" class="borderlines-figure" style="width:100%;height:{int(height)}px"></div>'
     render = (
@@ -206,7 +221,9 @@ def find_chromium() -> str:
 def _image_format(path: Path) -> str:
     fmt = IMAGE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"cannot write {path.name!r}: unknown image suffix; allowed: {', '.join(IMAGE_FORMATS)}")
+        raise ValueError(
+            f"cannot write {path.name!r}: unknown image suffix; allowed: {', '.join(IMAGE_FORMATS)}"
+        )
     return fmt
 
 
@@ -234,7 +251,9 @@ def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale
         raise ExportError(f"image export failed in Chromium: {type(exc).__name__}: {exc}") from exc
 
 
-def write_image(fig: go.Figure, path: str | os.PathLike, *, width=None, height=None, scale=None) -> Path:
+def write_image(
+    fig: go.Figure, path: str | os.PathLike, *, width=None, height=None, scale=None
+) -> Path:
     """Write a figure to PNG, SVG or PDF (by suffix; JPEG and WebP too), atomically.
 
     Inside :func:`image_batch` the same Chromium serves every call, which is several times
@@ -275,19 +294,31 @@ def image_batch():
             kaleido.stop_sync_server(silence_warnings=True)
 
 
-def write_images(items, *, progress: bool | None = None, width=None, height=None, scale=None) -> list[Path]:
+def write_images(
+    items, *, progress: bool | None = None, width=None, height=None, scale=None
+) -> list[Path]:
     """Write many ``(figure, path)`` pairs with one browser, with a progress bar."""
     from tqdm.auto import tqdm
 
     items = list(items)
     out = []
     with image_batch():
-        for fig, path in tqdm(items, desc="images", unit="fig", disable=None if progress is None else not progress):
+        for fig, path in tqdm(
+            items, desc="images", unit="fig", disable=None if progress is None else not progress
+        ):
             out.append(write_image(fig, path, width=width, height=height, scale=scale))
     return out
 
 
-def write_gif(figs, path: str | os.PathLike, *, duration_ms: int = 1200, width=None, height=None, progress=None) -> Path:
+def write_gif(
+    figs,
+    path: str | os.PathLike,
+    *,
+    duration_ms: int = 1200,
+    width=None,
+    height=None,
+    progress=None,
+) -> Path:
     """An animated GIF from a sequence of figures (e.g. the map at each key date)."""
     from PIL import Image
     from tqdm.auto import tqdm
@@ -298,11 +329,19 @@ def write_gif(figs, path: str | os.PathLike, *, duration_ms: int = 1200, width=N
     frames = []
     figs = list(figs)
     with image_batch():
-        for fig in tqdm(figs, desc="frames", unit="frame", disable=None if progress is None else not progress):
+        for fig in tqdm(
+            figs, desc="frames", unit="frame", disable=None if progress is None else not progress
+        ):
             png = to_image(fig, "png", width=width, height=height)
-            frames.append(Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128, dither=Image.Dither.NONE))
+            frames.append(
+                Image.open(io.BytesIO(png))
+                .convert("RGB")
+                .quantize(colors=128, dither=Image.Dither.NONE)
+            )
     if not frames:
         raise ValueError("no frames to write")
     buf = io.BytesIO()
-    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=duration_ms, loop=0)
+    frames[0].save(
+        buf, format="GIF", save_all=True, append_images=frames[1:], duration=duration_ms, loop=0
+    )
     return atomic_write(path, buf.getvalue())

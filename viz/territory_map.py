@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import shapely
 
 from . import _style as S
+from ._dates import as_day
 from ._geo import feature_collection, hatch, label_point, line_arrays
 from ._text import esc, event_hover
 
@@ -123,7 +124,7 @@ def territory_map(
     """
     import geodata
 
-    day = pd.Timestamp(date).normalize()
+    day = as_day(date)
     if regions is None and neighbours is None:
         regions, neighbours, outline = _builtin_base(detail)
     else:
@@ -238,7 +239,9 @@ def territory_map(
 
 def _neighbour_labels(fig, neighbours) -> None:
     """Country names, placed inside the visible part of each neighbour."""
-    view = shapely.box(VIEW["lon"][0] + 0.3, VIEW["lat"][0] + 0.2, VIEW["lon"][1] - 0.3, VIEW["lat"][1] - 0.2)
+    view = shapely.box(
+        VIEW["lon"][0] + 0.3, VIEW["lat"][0] + 0.2, VIEW["lon"][1] - 0.3, VIEW["lat"][1] - 0.2
+    )
     lon, lat, text = [], [], []
     for name, geom in zip(neighbours["name_en"], neighbours.geometry, strict=True):
         part = shapely.intersection(geom, view)
@@ -301,7 +304,9 @@ def _event_markers(fig, events, regions, day, window_days) -> None:
         spots = [centre[c] for c in r["places"] if c in centre]
         spots += [(p["lon"], p["lat"]) for p in r["points"]]
         for x, y in spots:
-            if not (VIEW["lon"][0] <= x <= VIEW["lon"][1] and VIEW["lat"][0] <= y <= VIEW["lat"][1]):
+            if not (
+                VIEW["lon"][0] <= x <= VIEW["lon"][1] and VIEW["lat"][0] <= y <= VIEW["lat"][1]
+            ):
                 continue
             k = used.get((x, y), 0)
             used[(x, y)] = k + 1
@@ -341,11 +346,15 @@ def _legend(fig, statuses, claimed, print_mode) -> None:
 
 def _credit(control_now, builtin: bool) -> str:
     """One or two lines naming the data, and saying when the lines are approximate."""
-    approx = bool(control_now.get("approximate", pd.Series(dtype=bool)).fillna(False).astype(bool).any())
+    approx = bool(
+        control_now.get("approximate", pd.Series(dtype=bool)).fillna(False).astype(bool).any()
+    )
     if builtin:
         text = "Control: Borderlines built-in series"
         if approx:
-            text += " - front lines approximate, drawn through named towns and rivers (error ~10 km)"
+            text += (
+                " - front lines approximate, drawn through named towns and rivers (error ~10 km)"
+            )
         return text + ". Boundaries: Natural Earth (public domain)."
     sources = sorted({str(s) for s in control_now.get("source", pd.Series(dtype=str)).dropna()})
     text = "Control: " + (", ".join(sources) if sources else "no status data for this date")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from . import _style as S
 from ._axis import DateAxis
+from ._dates import as_day
 from ._text import esc, event_hover
 
 CURSOR_NAME = "date-cursor"
@@ -16,12 +17,16 @@ REQUIRED = ("id", "title", "date_lo", "date_hi", "date_label", "category")
 
 def _check_events(events: pd.DataFrame, color: str) -> None:
     if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a DataFrame from events.load_catalog(), not {type(events).__name__}")
+        raise TypeError(
+            f"events must be a DataFrame from events.load_catalog(), not {type(events).__name__}"
+        )
     missing = [c for c in REQUIRED if c not in events.columns]
     if missing:
         raise ValueError(f"events lacks columns {missing}; load it with events.load_catalog()")
     if color is not None and color not in events.columns:
-        raise ValueError(f"Value of 'color' is not a column of events: {color!r}. Expected one of {list(events.columns)}")
+        raise ValueError(
+            f"Value of 'color' is not a column of events: {color!r}. Expected one of {list(events.columns)}"
+        )
 
 
 def _stagger(xs_lo: np.ndarray, xs_hi: np.ndarray, gap: float, rows: int = 3) -> np.ndarray:
@@ -86,8 +91,16 @@ def timeline(
     """
     _check_events(events, color)
     df = events.reset_index(drop=True)
-    lo = min(df["date_lo"].min(), pd.Timestamp("1783-01-01")) if len(df) else pd.Timestamp("1783-01-01")
-    hi = max(df["date_hi"].max(), pd.Timestamp("2024-12-31")) if len(df) else pd.Timestamp("2024-12-31")
+    lo = (
+        min(df["date_lo"].min(), pd.Timestamp("1783-01-01"))
+        if len(df)
+        else pd.Timestamp("1783-01-01")
+    )
+    hi = (
+        max(df["date_hi"].max(), pd.Timestamp("2024-12-31"))
+        if len(df)
+        else pd.Timestamp("2024-12-31")
+    )
     lo = pd.Timestamp(lo.year - lo.year % 10, 1, 1)
     hi = pd.Timestamp(hi.year + 1, 3, 1)
     axis = DateAxis.build(lo, hi, focus, focus_share)
@@ -189,7 +202,7 @@ def timeline(
                 marker=dict(size=20, color="rgba(0,0,0,0)", line=dict(color=S.INK, width=2.5)),
             )
         )  # fmt: skip
-    cursor_x = axis.to_x(pd.Timestamp(date)) if date is not None else None
+    cursor_x = axis.to_x(as_day(date)) if date is not None else None
     shapes.append(
         dict(type="line", xref="x", yref="paper", x0=cursor_x or 0, x1=cursor_x or 0, y0=0, y1=1,
              line=dict(color=S.INK, width=2), visible=date is not None, name=CURSOR_NAME)
@@ -205,7 +218,9 @@ def timeline(
         margin=margin,
         barmode="overlay",
         bargap=0,
-        title=dict(text=esc(title) if title else None, x=0.01, y=0.98, yanchor="top", font=dict(size=17)),
+        title=dict(
+            text=esc(title) if title else None, x=0.01, y=0.98, yanchor="top", font=dict(size=17)
+        ),
         xaxis=dict(
             range=[-0.005, 1.005],
             tickvals=tickvals,
@@ -247,7 +262,11 @@ def _era_bands(axis: DateAxis, plot_px: float, shapes: list, annotations: list) 
             dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=y0, y1=y1,
                  fillcolor=S.ERA_COLORS[i], line=dict(width=0), layer="below", name=f"era-{i}")
         )  # fmt: skip
-        text = f"{label} {pd.Timestamp(start).year}–{pd.Timestamp(stop).year if stop else ''}".rstrip("–")
+        text = (
+            f"{label} {pd.Timestamp(start).year}–{pd.Timestamp(stop).year if stop else ''}".rstrip(
+                "–"
+            )
+        )
         if stop is None:
             text = f"{label} since {pd.Timestamp(start).year}"
         px = (x1 - x0) * plot_px
