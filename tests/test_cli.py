@@ -62,3 +62,42 @@ def test_help(argv, capsys):
     with pytest.raises(SystemExit, match="0"):
         main(argv)
     assert "usage: borderlines" in capsys.readouterr().out
+
+
+CONTROL = Path(__file__).parent / "fixtures" / "control"
+
+
+def test_import_control_and_areas(tmp_path, capsys):
+    out = tmp_path / "series.gpkg"
+    assert main(["import-control", str(CONTROL / "deepstate"), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"to {out}" in captured.out
+    assert "decoy" in captured.err.lower() or "dropped" in captured.err.lower()
+    # each report line once (the ImportReportWarning repeats are filtered)
+    lines = [ln for ln in captured.err.splitlines() if ln.strip()]
+    assert len(lines) == len(set(lines))
+    assert main(["areas", str(out), "--csv"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == "date,status,area_km2,share_pct"
+    assert any(",occupied," in row for row in table[1:])
+
+
+def test_import_control_parquet_round_trip(tmp_path, capsys):
+    out = tmp_path / "series.parquet"
+    assert main(["import-control", str(CONTROL / "isw-layers"), "--out", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"PAR1"
+
+
+def test_import_control_bad_input_no_partial_output(tmp_path, capsys):
+    out = tmp_path / "series.gpkg"
+    bad = CONTROL / "bad" / "1646092800_truncated.geojson"
+    assert main(["import-control", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "1646092800_truncated.geojson" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_areas_builtin_table(capsys):
+    assert main(["areas"]) == 0
+    out = capsys.readouterr().out
+    assert "held_total" in out and "2022-02-24" in out

@@ -48,6 +48,24 @@ def test_frames_and_gif(tmp_path):
     assert img.format == "GIF" and img.n_frames == 2 and img.size == (450, 340)
 
 
+@pytest.mark.browser
+def test_frames_mp4(tmp_path):
+    out = tmp_path / "anim.mp4"
+    args = [
+        "frames",
+        "--dates",
+        "2014-03-01,2022-03-25,2022-11-15",
+        "--mp4",
+        str(out),
+        "--width",
+        "451",
+    ]
+    assert main(args + ["--height", "300"]) == 0
+    data = out.read_bytes()
+    assert data[4:8] == b"ftyp" and len(data) > 2000
+    assert [p.name for p in tmp_path.iterdir()] == ["anim.mp4"]
+
+
 def test_frames_needs_an_output(capsys):
     assert main(["frames", "--dates", "2022-03-25"]) == 1
     assert "give --out-dir DIR" in capsys.readouterr().err

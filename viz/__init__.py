@@ -18,6 +18,7 @@ from .export import (
     write_html,
     write_image,
     write_images,
+    write_video,
 )
 from .linked import LinkedView, linked_html, linked_view
 from .territory_map import territory_map
@@ -38,4 +39,5 @@ __all__ = [
     "write_html",
     "write_image",
     "write_images",
+    "write_video",
 ]

@@ -76,8 +76,10 @@ def cmd_frames(args) -> int:
     from . import export
     from .territory_map import territory_map
 
-    if not args.out_dir and not args.gif:
-        raise ValueError("give --out-dir DIR for PNG frames and/or --gif FILE.gif for an animation")
+    if not (args.out_dir or args.gif or args.mp4):
+        raise ValueError(
+            "give --out-dir DIR for frames, --gif FILE.gif and/or --mp4 FILE.mp4 for an animation"
+        )
     control = _control(args)
     if args.dates:
         dates = [d.strip() for d in args.dates.split(",") if d.strip()]
@@ -98,6 +100,11 @@ def cmd_frames(args) -> int:
             figs, args.gif, duration_ms=args.frame_ms, width=args.width, height=args.height
         )
         print(f"wrote {args.gif}")
+    if args.mp4:
+        export.write_video(
+            figs, args.mp4, fps=1000 / args.frame_ms, width=args.width, height=args.height
+        )
+        print(f"wrote {args.mp4}")
     return 0
 
 
@@ -147,6 +154,7 @@ def add_figure_commands(sub) -> None:
     p.add_argument("--dates", help="comma-separated dates (default: every key date)")
     p.add_argument("--out-dir", help="folder for map-<date>.<format> frames")
     p.add_argument("--gif", help="write an animated GIF here")
+    p.add_argument("--mp4", help="write an H.264 video here (needs the 'video' extra)")
     p.add_argument("--format", choices=("png", "svg", "pdf"), default="png")
     p.add_argument("--frame-ms", type=int, default=1200, help="GIF frame duration")
     p.add_argument("--print", dest="print_mode", action="store_true")

@@ -11,6 +11,7 @@ import argparse
 import shutil
 import sys
 import textwrap
+import warnings
 
 from ._cli_figures import add_figure_commands
 
@@ -64,7 +65,10 @@ def cmd_events(args) -> int:
 def cmd_import_control(args) -> int:
     import geodata
 
-    gdf = geodata.read_control(args.path, source=args.source)
+    with warnings.catch_warnings():
+        # the same lines come back in the report, printed below
+        warnings.simplefilter("ignore", geodata.ImportReportWarning)
+        gdf = geodata.read_control(args.path, source=args.source)
     for line in gdf.attrs.get("report", []):
         print(line, file=sys.stderr)
     geodata.write_series(gdf, args.out)

@@ -345,3 +345,68 @@ def write_gif(
         buf, format="GIF", save_all=True, append_images=frames[1:], duration=duration_ms, loop=0
     )
     return atomic_write(path, buf.getvalue())
+
+
+def write_video(
+    figs, path: str | os.PathLike, *, fps: float = 1.0, width=None, height=None, progress=None
+) -> Path:
+    """An MP4 (H.264) from a sequence of figures, with the ffmpeg that ``imageio-ffmpeg`` ships.
+
+    Needs the ``video`` extra (``pip install 'borderlines[video]'``); written atomically.
+    """
+    from PIL import Image
+    from tqdm.auto import tqdm
+
+    path = Path(path)
+    if path.suffix.lower() != ".mp4":
+        raise ValueError(f"cannot write {path.name!r}: a video must end in .mp4")
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise ExportError(
+            "MP4 export needs imageio-ffmpeg: pip install 'borderlines[video]'"
+        ) from None
+    figs = list(figs)
+    if not figs:
+        raise ValueError("no frames to write")
+    if not path.parent.exists():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
+    os.close(fd)
+    try:
+        writer = None
+        with image_batch():
+            for fig in tqdm(
+                figs,
+                desc="frames",
+                unit="frame",
+                disable=None if progress is None else not progress,
+            ):
+                img = Image.open(
+                    io.BytesIO(to_image(fig, "png", width=width, height=height))
+                ).convert("RGB")
+                if writer is None:
+                    # H.264 in yuv420p needs even sides: pad by one pixel where needed
+                    size = (img.width + img.width % 2, img.height + img.height % 2)
+                    writer = imageio_ffmpeg.write_frames(
+                        tmp,
+                        size,
+                        fps=fps,
+                        codec="libx264",
+                        pix_fmt_out="yuv420p",
+                        macro_block_size=1,
+                    )
+                    writer.send(None)
+                if img.size != size:
+                    canvas = Image.new("RGB", size, "white")
+                    canvas.paste(
+                        img.crop((0, 0, min(img.width, size[0]), min(img.height, size[1])))
+                    )
+                    img = canvas
+                writer.send(img.tobytes())
+        writer.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
