@@ -68,28 +68,7 @@ REQUIRED = ("id", "title", "start", "category", "sources")
 LIST_FIELDS = ("actors", "places", "tags", "related", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "archive_url")
 
-COLUMNS = (
-    "id",
-    "title",
-    "start",
-    "end",
-    "precision",
-    "start_os",
-    "circa",
-    "earliest",
-    "latest",
-    "category",
-    "actors",
-    "places",
-    "points",
-    "summary",
-    "sources",
-    "tags",
-    "related",
-    "date_lo",
-    "date_hi",
-    "date_label",
-)
+COLUMNS = (*FIELDS[:12], "points", *FIELDS[12:], "date_lo", "date_hi", "date_label")
 """Columns of the DataFrame returned by the loaders, in order."""
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")

@@ -57,12 +57,12 @@ __all__ = [
 STATUSES = ("occupied_before_2022", "occupied", "claimed", "liberated", "contested", "unknown")
 
 STATUS_LABELS = {
-    "occupied_before_2022": "Occupied before 2022",
+    "occupied_before_2022": "Occupied before 24 Feb 2022",
     "occupied": "Occupied since 24 Feb 2022",
     "claimed": "Claimed by Russia, not held",
-    "liberated": "Liberated",
+    "liberated": "Liberated by Ukraine",
     "contested": "Contested",
-    "unknown": "Unknown",
+    "unknown": "Status unknown",
 }
 
 #: Units claimed whole by Russia's constitution, with the date of the claim.

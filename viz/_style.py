@@ -6,6 +6,9 @@ lightness, so they stay apart in greyscale print, and print mode adds hatching o
 
 from __future__ import annotations
 
+import events
+import geodata
+
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#222222"
 MUTED = "#5f5f5f"  # passes WCAG AA on white (6.4:1)
@@ -20,15 +23,7 @@ CATEGORY_COLORS = {
     "humanitarian": "#009E73",
     "economic": "#56B4E9",
 }
-CATEGORY_LABEL = {
-    "annexation": "Annexation",
-    "treaty": "Treaty / law",
-    "military": "War / military",
-    "justice": "Justice",
-    "political": "Political",
-    "humanitarian": "Humanitarian",
-    "economic": "Economic",
-}
+CATEGORY_LABEL = dict(events.CATEGORIES)
 FALLBACK_COLORS = [
     "#D55E00",
     "#0072B2",
@@ -59,15 +54,7 @@ STATUS_COLORS = {
     "unknown": "#B5B5B5",
     UKRAINE_HELD: "#FAFAF5",
 }
-STATUS_LABELS = {
-    "occupied_before_2022": "Occupied before 24 Feb 2022",
-    "occupied": "Occupied since 24 Feb 2022",
-    "claimed": "Claimed by Russia, not held",
-    "liberated": "Liberated by Ukraine",
-    "contested": "Contested",
-    "unknown": "Status unknown",
-    UKRAINE_HELD: "Held by Ukraine",
-}
+STATUS_LABELS = {**geodata.STATUS_LABELS, UKRAINE_HELD: "Held by Ukraine"}
 # Print mode: hatching angle (degrees) per status; None = no hatching.
 STATUS_HATCH = {
     "occupied_before_2022": 45,
