@@ -23,6 +23,7 @@ from geodata._importers import (
     read_series,
     write_series,
 )
+from geodata._pieces import status_pieces
 from geodata._regions import DETAILS, neighbours, regions, ukraine
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "read_control",
     "read_series",
     "regions",
+    "status_pieces",
     "ukraine",
     "write_series",
 ]

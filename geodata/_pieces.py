@@ -97,4 +97,6 @@ def status_pieces(series=None, dates=None, regions=None, *, detail="web"):
             status[inside & (status == None)] = st  # noqa: E711 - elementwise on an object array
         table[day] = status
     statuses = pd.DataFrame.from_dict(table, orient="index", columns=frame["piece"].tolist())
+    # keep None (not NaN) for land held by Ukraine, as documented
+    statuses = statuses.astype(object).where(statuses.notna(), None)
     return frame, statuses

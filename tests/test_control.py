@@ -260,3 +260,20 @@ def test_kyiv_city_unit_never_touched():
         if len(rows):
             overlap = shapely.union_all(rows.geometry.values).intersection(kyiv_city)
             assert overlap.area < 1e-6, date
+
+
+def test_status_pieces_never_straddle_a_status_change():
+    pieces, statuses = geodata.status_pieces()
+    assert list(statuses.index) == list(geodata.key_dates())
+    assert list(statuses.columns) == pieces["piece"].tolist()
+    assert set(pieces["iso_3166_2"]) <= set(geodata.regions()["iso_3166_2"])
+    assert all(v is None or v in geodata.STATUSES for v in statuses.to_numpy().ravel())
+    # each piece is wholly inside or wholly outside every status polygon at every date
+    for day in statuses.index[::3]:
+        snap = geodata.control_at(day).dissolve("status")
+        for status, geom in zip(snap.index, snap.geometry, strict=True):
+            geoms = pieces.geometry.to_numpy()
+            inter = shapely.area(shapely.intersection(geoms, geom)) / shapely.area(geoms)
+            assert ((inter < 0.01) | (inter > 0.99)).all(), (day, status)
+            inside = statuses.loc[day].to_numpy() == status
+            assert (inter[inside] > 0.99).all()

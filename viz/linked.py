@@ -28,11 +28,18 @@ import shapely
 
 from . import _style as S
 from . import export
-from ._geo import line_arrays
+from ._geo import feature_collection, line_arrays
 from ._text import clean, esc
 from .area_chart import area_chart
-from .territory_map import STATUS_CODES, _event_markers, _legend, geo_layout, status_traces
-from .timeline import timeline
+from .territory_map import (
+    STATUS_CODES,
+    _credit,
+    _event_markers,
+    _legend,
+    geo_layout,
+    status_traces,
+)
+from .timeline import _check_events, timeline
 
 HELD = STATUS_CODES[S.UKRAINE_HELD]
 STEPS_FROM = pd.Timestamp("2014-01-01")  # the slider starts with the occupation of Crimea
@@ -87,7 +94,9 @@ class LinkedView:
 # ---------------------------------------------------------------- building
 
 
-def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None, title: str | None = None) -> LinkedView:
+def linked_view(
+    events: pd.DataFrame, control=None, regions=None, *, dates=None, title: str | None = None
+) -> LinkedView:
     """Timeline, map and area chart linked by a date slider, event clicks and region clicks.
 
     Parameters
@@ -124,6 +133,7 @@ def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None,
     """
     import geodata
 
+    _check_events(events, "category")
     if regions is None:
         regions = geodata.regions("web")
     need = {"iso_3166_2", "name_en", "geometry"}
@@ -134,7 +144,7 @@ def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None,
         )
     neighbours = geodata.neighbours("lite")
 
-    pieces, statuses = _status_pieces()(control, dates, regions)
+    pieces, statuses = geodata.status_pieces(control, dates, regions)
     key_dates = [pd.Timestamp(d).normalize() for d in statuses.index]
     codes = [[HELD if pd.isna(s) else STATUS_CODES.get(s, STATUS_CODES["unknown"]) for s in row]
              for row in statuses.itertuples(index=False)]  # fmt: skip
@@ -151,7 +161,12 @@ def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None,
     tl = timeline(ev, date=start, width=SIZES["timeline"][0], height=SIZES["timeline"][1])
     tl.update_layout(title=None, margin=dict(t=40))
     # the area chart ends at the last key date; show the cursor up to the last slider step
-    area = area_chart(geodata.area_series(control, key_dates), date=start, width=SIZES["area"][0], height=SIZES["area"][1])
+    area = area_chart(
+        geodata.area_series(control, key_dates),
+        date=start,
+        width=SIZES["area"][0],
+        height=SIZES["area"][1],
+    )
     if key_dates:
         lo = min(key_dates[0], steps[0]) - pd.Timedelta(days=60)
         hi = max(key_dates[-1], steps[-1]) + pd.Timedelta(days=60)
@@ -161,7 +176,8 @@ def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None,
     names = dict(zip(regions["iso_3166_2"].astype(str), regions["name_en"].map(clean), strict=True))
     mp, traces = _map(ev, pieces, start_codes, codes, names, regions, neighbours, start)
 
-    credit = _credit(control if control is not None else geodata.control_series())
+    series = control if control is not None else geodata.control_series()
+    credit = _credit(series, control is None)
     payload = {
         "status_dates": [d.strftime("%Y-%m-%d") for d in key_dates],
         "status": codes,
@@ -180,17 +196,6 @@ def linked_view(events: pd.DataFrame, control=None, regions=None, *, dates=None,
     )  # fmt: skip
 
 
-def _status_pieces():
-    """``geodata.status_pieces`` (still only in its private module in some versions)."""
-    import geodata
-
-    if hasattr(geodata, "status_pieces"):
-        return geodata.status_pieces
-    from geodata._pieces import status_pieces
-
-    return status_pieces
-
-
 def _last_le(days: list, day) -> int:
     """Index of the last of the sorted ``days`` not after ``day``; -1 when all are after it."""
     i = -1
@@ -200,12 +205,12 @@ def _last_le(days: list, day) -> int:
     return i
 
 
-def _map(ev, pieces, start_codes, codes, names, regions, neighbours, start) -> tuple[go.Figure, dict]:
+def _map(
+    ev, pieces, start_codes, codes, names, regions, neighbours, start
+) -> tuple[go.Figure, dict]:
     """The map: grey neighbours, the status pieces, region borders once, event markers."""
     fig = go.Figure()
     if neighbours is not None and len(neighbours):
-        from ._geo import feature_collection
-
         fig.add_trace(
             go.Choropleth(
                 geojson=feature_collection(neighbours.geometry, neighbours["iso_a2"]),
@@ -225,11 +230,15 @@ def _map(ev, pieces, start_codes, codes, names, regions, neighbours, start) -> t
     labels = [esc(S.STATUS_LABELS[s]) for s in S.STATUS_ORDER]
     trace.update(
         customdata=iso,
-        text=[f"<b>{esc(names.get(c, c))}</b><br>{labels[z]}" for c, z in zip(iso, start_codes, strict=True)],
+        text=[
+            f"<b>{esc(names.get(c, c))}</b><br>{labels[z]}"
+            for c, z in zip(iso, start_codes, strict=True)
+        ],
         hovertemplate="%{text}<extra></extra>",
         hoverinfo=None,
         marker=dict(line=dict(width=0, color=S.INK)),
     )
+    traces = {"pieces": len(fig.data)}
     fig.add_trace(trace)
     # each shared edge once: the union of all unit boundaries is noded and deduplicated
     borders = shapely.union_all([g.boundary for g in regions.geometry if g is not None])
@@ -242,7 +251,6 @@ def _map(ev, pieces, start_codes, codes, names, regions, neighbours, start) -> t
     _legend(fig, [order[c] for c in seen], None, False)
     n_before = len(fig.data)
     _event_markers(fig, ev, regions, ev["date_hi"].max() if len(ev) else start, None)
-    traces = {"pieces": 1 if len(fig.data) and fig.data[0].name == "neighbours" else 0}
     if len(fig.data) > n_before:
         traces["events"] = len(fig.data) - 1
         fig.data[-1].update(marker=dict(size=10))
@@ -284,23 +292,6 @@ def _event_record(r) -> dict:
         "places": [str(p) for p in (r.get("places") or [])],
         "sources": sources,
     }
-
-
-def _credit(control) -> str:
-    """The source line: where the statuses come from (snapshot names folded into their file)."""
-    src = []
-    if control is not None and "source" in getattr(control, "columns", []):
-        for s in control["source"].dropna():
-            name = clean(s).split(", snapshot")[0]
-            if name not in src:
-                src.append(name)
-    approx = "approximate" in getattr(control, "columns", []) and bool(
-        control["approximate"].fillna(False).astype(bool).any()
-    )
-    text = "Control: " + ("; ".join(src) if src else "no source given")
-    if approx:
-        text += ". Front lines approximate (drawn through named towns and rivers, error up to ~10 km)"
-    return text + ". Boundaries: Natural Earth (public domain)."
 
 
 # ---------------------------------------------------------------- rendering
@@ -425,7 +416,9 @@ def _map_spec(fig: go.Figure) -> tuple[dict, dict]:
         borders = _lines(line["lon"], line["lat"])
     for i, trace in enumerate(spec["data"]):
         if trace.get("type") == "choropleth" and isinstance(trace.get("geojson"), dict):
-            geo[str(i)] = {"polygons": _encode_features(trace.pop("geojson"), borders if i == pieces else None)}
+            geo[str(i)] = {
+                "polygons": _encode_features(trace.pop("geojson"), borders if i == pieces else None)
+            }
         elif trace.get("name") == "region-borders":
             trace.pop("lon")
             trace.pop("lat")
@@ -454,7 +447,11 @@ def _render(view: LinkedView, mode: str, uid: str) -> str:
         "config": export.PLOT_CONFIG,
         **payload,
     }
-    data = export.script_json(json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False))
+    data = export.script_json(
+        json.dumps(
+            spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False
+        )
+    )
     steps = payload["steps"]
     value = max(len(steps) - 1, 0)
     start_label = _day_label(payload["start"])
