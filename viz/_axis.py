@@ -74,14 +74,18 @@ class DateAxis:
                 candidates.append((step, y))
         chosen: list[float] = []
         labels: list[str] = []
-        for knot in self.dates[1:-1]:  # the scale changes here: label it first
+        if len(self.dates) > 2:  # the focus starts here: label it first
+            knot = self.dates[-2]
             chosen.append(self.to_x(pd.Timestamp(knot.year, 1, 1)))
             labels.append(str(knot.year))
         # Prefer round years: take coarse steps first, then fill in finer ones where room is left.
-        for step in (100, 50, 25, 10, 5, 2, 1):
-            for s, y in candidates:
-                if s != step:
-                    continue
+        inner = [pd.Timestamp(k.year, 1, 1) for k in self.dates[1:-2]]
+        for step in ("knots", 100, 50, 25, 10, 5, 2, 1):
+            if step == "knots":  # then the other knots, where they fit
+                todo = [(step, d.year) for d in inner]
+            else:
+                todo = [(s, y) for s, y in candidates if s == step]
+            for _, y in todo:
                 day = pd.Timestamp(y, 1, 1)
                 if day < lo or day > hi:
                     continue

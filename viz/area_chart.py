@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import _i18n
 from . import _style as S
 from ._dates import as_day
 from ._text import esc
@@ -20,6 +21,7 @@ def area_chart(
     title: str | None = None,
     width: int = 900,
     height: int = 320,
+    lang: str = "en",
 ) -> go.Figure:
     """Share of Ukraine held, stacked by status, as steps between the dates of the series.
 
@@ -29,6 +31,8 @@ def area_chart(
         From :func:`geodata.area_series`: ``date, status, area_km2, share_of_ukraine``.
     date : date-like, optional
         Draws the date cursor there.
+    lang : {"en", "uk"}
+        Language of the title, legend and axis.
 
     Returns
     -------
@@ -57,9 +61,11 @@ def area_chart(
                 line=dict(width=0.8, color=S.STATUS_COLORS[status], shape="hv"),
                 stackgroup="held",
                 fillcolor=S.STATUS_COLORS[status],
-                name=esc(S.STATUS_LABELS[status]),
+                name=esc(_i18n.status_label(status, lang)),
                 customdata=area.round(0),
-                hovertemplate="%{x|%d %b %Y}<br>%{y:.1f}% of Ukraine<br>%{customdata:,.0f} km²<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x|%d %b %Y}<br>%{y:.1f}% "
+                + esc(_i18n.t("of_ukraine", lang))
+                + "<br>%{customdata:,.0f} km²<extra>%{fullData.name}</extra>",
             )
         )
     shapes = []

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import _i18n
 from . import _style as S
 from ._axis import DateAxis
 from ._dates import as_day
@@ -54,6 +55,7 @@ def timeline(
     title: str | None = None,
     width: int = 1200,
     height: int = 500,
+    lang: str = "en",
 ) -> go.Figure:
     """Events as marks on a focus+context date axis, one lane per category.
 
@@ -78,6 +80,8 @@ def timeline(
         Draw the era bands (Russian Empire, USSR, independent Ukraine, occupation, war).
     width, height : int
         Size in pixels; used to space the ticks so that no label overlaps another.
+    lang : {"en", "uk"}
+        Language of the lane, era and axis labels (event texts stay as the data has them).
 
     Returns
     -------
@@ -138,7 +142,7 @@ def timeline(
     fig = go.Figure()
     for lane, name in enumerate(lanes):
         col = S.category_color(name, lane) if color else S.CATEGORY_COLORS["treaty"]
-        label = esc(S.CATEGORY_LABEL.get(name, name))
+        label = esc(_i18n.category_label(name, lang))
         for kind in ("span", "point"):
             m = (lane_of == lane) & (is_span if kind == "span" else ~is_span)
             if not m.any():
@@ -182,7 +186,7 @@ def timeline(
 
     shapes, annotations = [], []
     if eras:
-        _era_bands(axis, plot_px, shapes, annotations)
+        _era_bands(axis, plot_px, shapes, annotations, lang)
     if axis.compressed:
         xb = axis.xs[-2]
         shapes.append(
@@ -191,7 +195,7 @@ def timeline(
         )  # fmt: skip
         annotations.append(
             dict(xref="x", yref="paper", x=xb, y=0, yanchor="bottom", xanchor="right", showarrow=False,
-                 text=f"compressed scale before {axis.dates[-2].year} ", font=dict(size=10, color=S.MUTED))
+                 text=f"{_i18n.t('compressed_before', lang)} {axis.dates[-2].year} ", font=dict(size=10, color=S.MUTED))
         )  # fmt: skip
     if selected is not None and selected in set(ids):
         i = int(np.flatnonzero(ids == selected)[0])
@@ -210,7 +214,7 @@ def timeline(
 
     tickvals, ticktext = axis.ticks(plot_px)
     if title is None and len(df):
-        title = f"Events, {df['date_lo'].min().year}–{df['date_hi'].max().year}"
+        title = f"{_i18n.t('events_title', lang)}, {df['date_lo'].min().year}–{df['date_hi'].max().year}"
     fig.update_layout(
         **S.BASE_LAYOUT,
         width=width,
@@ -234,7 +238,8 @@ def timeline(
         ),
         yaxis=dict(
             tickvals=list(range(len(lanes))),
-            ticktext=[esc(S.CATEGORY_LABEL.get(n, n)) for n in reversed(lanes)],
+            ticktext=[esc(_i18n.category_label(n, lang)) for n in reversed(lanes)],
+            automargin=True,
             range=[-0.6, len(lanes) - 0.4],
             showgrid=False,
             zeroline=False,
@@ -250,7 +255,9 @@ def timeline(
     return fig
 
 
-def _era_bands(axis: DateAxis, plot_px: float, shapes: list, annotations: list) -> None:
+def _era_bands(
+    axis: DateAxis, plot_px: float, shapes: list, annotations: list, lang: str = "en"
+) -> None:
     """Two strips of era bands above the lanes; labels only where they fit."""
     rows = {0: (0.885, 0.935), 1: (0.945, 0.995)}
     end = axis.dates[-1]
@@ -262,13 +269,11 @@ def _era_bands(axis: DateAxis, plot_px: float, shapes: list, annotations: list) 
             dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=y0, y1=y1,
                  fillcolor=S.ERA_COLORS[i], line=dict(width=0), layer="below", name=f"era-{i}")
         )  # fmt: skip
-        text = (
-            f"{label} {pd.Timestamp(start).year}–{pd.Timestamp(stop).year if stop else ''}".rstrip(
-                "–"
-            )
-        )
+        label = _i18n.era_label(label, lang)
         if stop is None:
-            text = f"{label} since {pd.Timestamp(start).year}"
+            text = f"{label} {_i18n.t('since', lang)} {pd.Timestamp(start).year}"
+        else:
+            text = f"{label} {pd.Timestamp(start).year}–{pd.Timestamp(stop).year}"
         px = (x1 - x0) * plot_px
         if px < len(text) * 6.5 + 8:
             text = label

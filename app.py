@@ -1,0 +1,898 @@
+"""Borderlines as a Dash app: timeline, map and area chart linked by a date, with the state in
+the URL.
+
+Run it with ``python app.py [--host 127.0.0.1] [--port 8050]`` or serve ``app:server`` with
+gunicorn (``gunicorn -w 4 app:server``). :func:`create_app` builds it for other data.
+
+The app keeps no per-user state in the server: the date and view live in the URL and in
+memory stores, uploaded data in the browser's session storage; any worker can answer any
+request.
+
+Exports (PNG, SVG, standalone HTML, the linked page) run as Dash background callbacks:
+
+* by default on a local DiskCache manager whose folder is ``BORDERLINES_CACHE_DIR`` (default:
+  ``<temp dir>/borderlines-cache``); gunicorn workers on one machine share it;
+* with ``REDIS_URL`` set (e.g. ``redis://localhost:6379/0``), on a Celery manager using that
+  Redis as broker and result store, so exports scale across machines. Install the ``redis``
+  extra and start workers with ``celery -A app:celery_app worker``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import dash
+from dash import ALL, Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from viz import _appstate as A
+from viz import _i18n as T
+
+HERE = Path(__file__).resolve().parent
+VIZ_ASSETS = Path(A.__file__).resolve().parent / "assets"
+TOPOJSON_ROUTE = "/_borderlines/topojson/"
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+UNIQUE = 0
+
+celery_app = None  # set when REDIS_URL is configured (``celery -A app:celery_app worker``)
+
+
+def background_manager():
+    """A CeleryManager when ``REDIS_URL`` is set, else a DiskcacheManager on
+    ``BORDERLINES_CACHE_DIR`` (a folder in the temp dir by default)."""
+    global celery_app
+    url = os.environ.get("REDIS_URL")
+    if url:
+        from celery import Celery
+
+        celery_app = Celery(__name__, broker=url, backend=url)
+        return dash.CeleryManager(celery_app)
+    import diskcache
+
+    return dash.DiskcacheManager(diskcache.Cache(A.cache_dir()))
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _button(id_, key, lang, **kw):
+    return html.Button(T.t(key, lang), id=id_, n_clicks=0, type="button", className=kw.pop("className", "btn"),
+                       **{"aria-label": T.t(key + "_aria", lang)}, **kw)  # fmt: skip
+
+
+def layout(ds: A.Dataset, lang: str = "en"):
+    """The page, built for the app's own data at its last date (the URL then moves it)."""
+    date = ds.hi if ds.hi <= "2024-12-31" else ds.hi
+    view = A.default_view(lang)
+    axis = ds.axis
+    cats = [c for c in T.CATEGORIES["en"] if c in set(ds.events["category"])]
+    cats += sorted(set(ds.events["category"]) - set(cats))
+    return html.Div(
+        id="page",
+        className="page",
+        children=[
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="st-date"),  # None until the URL has been read
+            dcc.Store(id="st-view", data=view),
+            dcc.Store(id="st-lang", data=lang),
+            dcc.Store(id="session-data", storage_type="session"),
+            dcc.Store(id="map-key", data=ds.key),
+            dcc.Store(id="timeline-meta", data=timeline_figure(ds, date, view)[1]),
+            dcc.Store(id="viewport"),
+            dcc.Interval(id="play-interval", interval=1500, disabled=True),
+            dcc.Download(id="download"),
+            html.A(T.t("skip", lang), href="#table-section", className="skip-link", id="skip-link"),
+            html.Header(
+                className="top",
+                children=[
+                    html.Div([html.H1(T.t("title", lang), id="app-title"),
+                              html.P(T.t("subtitle", lang), id="app-subtitle", className="subtitle")]),
+                    _button("btn-lang", "lang_toggle", lang, className="btn lang"),
+                ],
+            ),  # fmt: skip
+            html.Section(
+                className="filters",
+                **{"aria-labelledby": "filters-h"},
+                children=[
+                    html.H2(T.t("filters", lang), id="filters-h", className="visually-hidden"),
+                    html.Fieldset(
+                        className="cats",
+                        children=[
+                            html.Legend(T.t("category", lang), id="lbl-category"),
+                            dcc.Checklist(
+                                id="f-category",
+                                options=[{"label": T.category_label(c, lang), "value": c} for c in cats],
+                                value=[], inline=True, className="checklist",
+                            ),
+                        ],
+                    ),
+                    html.Div(className="field", children=[
+                        html.Label(T.t("region", lang), htmlFor="f-region", id="lbl-region"),
+                        dcc.Dropdown(id="f-region", options=_region_options(ds, lang), value=None,
+                                     placeholder=T.t("region_all", lang), clearable=True, searchable=True),
+                    ]),
+                    html.Div(className="field", children=[
+                        html.Label(T.t("search", lang), htmlFor="f-search", id="lbl-search"),
+                        dcc.Input(id="f-search", type="search", debounce=True, value="",
+                                  placeholder=T.t("search_placeholder", lang), className="text-input"),
+                    ]),
+                ],
+            ),  # fmt: skip
+            html.Section(
+                className="timeline-section",
+                **{"aria-label": T.t("timeline", lang)},
+                id="timeline-section",
+                children=[dcc.Graph(id="g-timeline", config=GRAPH_CONFIG, className="graph-timeline",
+                                    figure=timeline_figure(ds, date, view)[0], responsive=True,
+                            style={"height": "var(--timeline-h)"})],
+            ),  # fmt: skip
+            html.Section(
+                className="date-controls",
+                **{"aria-label": T.t("date", lang)},
+                id="date-controls",
+                children=[
+                    html.Div(className="date-row", children=[
+                        html.Label(T.t("date", lang), htmlFor="date-input", id="lbl-date", className="date-label"),
+                        dcc.Input(id="date-input", type="text", value=date, debounce=True, className="date-input",
+                                  pattern=r"\d{4}-\d{2}-\d{2}", inputMode="numeric", maxLength=10),
+                        html.Span(T.format_day(date, lang), id="date-long", className="date-long",
+                                  **{"aria-live": "polite"}),
+                        html.Div(className="steps", role="group", children=[
+                            _button("btn-prev-event", "prev_event", lang),
+                            _button("btn-prev-month", "prev_month", lang),
+                            _button("btn-play", "play", lang, className="btn play", **{"aria-pressed": "false"}),
+                            _button("btn-next-month", "next_month", lang),
+                            _button("btn-next-event", "next_event", lang),
+                        ]),
+                    ]),
+                    html.Div(
+                        className="slider-wrap", id="slider-wrap",
+                        title=T.t("date_slider_aria", lang),
+                        children=dcc.Slider(id="slider", min=0, max=A.SLIDER_STEPS, step=1,
+                                            value=A.day_to_pos(date, axis), marks=A.slider_marks(axis),
+                                            updatemode="mouseup", allow_direct_input=False,
+                                            tooltip={"always_visible": False}),
+                    ),
+                ],
+            ),  # fmt: skip
+            html.Main(
+                className="main",
+                children=[
+                    html.Section(
+                        className="map-section", id="map-section",
+                        **{"aria-label": T.t("map", lang)},
+                        children=[html.H2(T.t("map_title", lang, date=T.format_day(date, lang)), id="map-title",
+                                          className="map-title"),
+                                  dcc.Graph(id="g-map", figure=A.build_map(ds, date, view), className="graph-map",
+                                            config={**GRAPH_CONFIG, "topojsonURL": "TOPOJSON", "scrollZoom": False},
+                                            responsive=True,
+                            style={"height": "var(--map-h)"})],
+                    ),
+                    html.Aside(
+                        className="side",
+                        children=[
+                            html.Section(id="detail", className="detail", tabIndex="-1",
+                                         **{"aria-live": "polite", "aria-labelledby": "detail-h"},
+                                         children=detail_children(ds, view)),
+                            html.Button(T.t("close", lang), id="btn-close-detail", n_clicks=0, type="button",
+                                        className="btn close", hidden=True,
+                                        **{"aria-label": T.t("close_aria", lang)}),
+                            html.Section(className="tools", children=[
+                                html.H2(T.t("export", lang), id="export-h"),
+                                html.Div(className="btn-row", role="group", **{"aria-labelledby": "export-h"},
+                                         children=[
+                                             _button("btn-export-png", "export_png", lang),
+                                             _button("btn-export-svg", "export_svg", lang),
+                                             _button("btn-export-html", "export_html", lang),
+                                             _button("btn-export-linked", "export_linked", lang),
+                                         ]),
+                                html.Progress(id="export-progress", max=4, value=0, className="progress",
+                                              hidden=True, **{"aria-label": T.t("export_running", lang)}),
+                                html.P(id="export-status", className="status", role="status"),
+                                html.H2(T.t("data", lang), id="data-h"),
+                                dcc.Upload(id="upload-events", max_size=A.MAX_UPLOAD_BYTES, className="upload",
+                                           accept=",".join(A.EVENT_SUFFIXES),
+                                           children=html.Span(T.t("upload_events", lang), id="lbl-upload-events")),
+                                dcc.Upload(id="upload-control", max_size=A.MAX_UPLOAD_BYTES, className="upload",
+                                           accept=",".join(A.CONTROL_SUFFIXES),
+                                           children=html.Span(T.t("upload_control", lang), id="lbl-upload-control")),
+                                html.Fieldset(className="mode", children=[
+                                    html.Legend(T.t("upload_mode", lang), id="lbl-upload-mode"),
+                                    dcc.RadioItems(id="upload-mode", value="replace", options=_mode_options(lang),
+                                                   className="radios"),
+                                ]),
+                                html.Button(T.t("reset_data", lang), id="btn-reset-data", n_clicks=0, type="button",
+                                            className="btn"),
+                                html.Div(id="upload-msg", className="upload-msg", role="status",
+                                         **{"aria-live": "polite"}),
+                            ]),
+                        ],
+                    ),
+                    html.Section(
+                        className="area-section", id="area-section",
+                        **{"aria-label": T.t("area", lang)},
+                        children=[dcc.Graph(id="g-area", config=GRAPH_CONFIG, className="graph-area",
+                                            figure=area_figure(ds, date, lang), responsive=True,
+                            style={"height": "var(--area-h)"})],
+                    ),
+                ],
+            ),  # fmt: skip
+            html.Section(
+                id="table-section", className="table-section", tabIndex="-1",
+                children=[html.H2(T.t("table", lang), id="table-h"),
+                          html.P(id="region-note", className="status"),
+                          html.Div(id="table-wrap", children=events_table(ds, view))],
+            ),  # fmt: skip
+            html.Footer(className="foot", children=html.P(
+                "Boundaries: Natural Earth (public domain). Front lines before 2025 are approximate; "
+                "see each event's sources.")),
+        ],
+    )  # fmt: skip
+
+
+def _region_options(ds, lang):
+    names = T.region_names(ds.regions, lang)
+    return [{"label": n, "value": c} for c, n in sorted(names.items(), key=lambda kv: kv[1])]
+
+
+def _mode_options(lang):
+    return [
+        {"label": T.t("mode_replace", lang), "value": "replace"},
+        {"label": T.t("mode_join", lang), "value": "join"},
+    ]
+
+
+# ---------------------------------------------------------------- views as functions
+
+
+def area_figure(ds: A.Dataset, date: str, lang: str):
+    import viz
+
+    fig = viz.area_chart(ds.area, date=date, height=280, lang=lang)
+    fig.update_layout(width=None, autosize=True, margin=dict(l=56, r=12, t=40, b=36),
+                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left"),
+                      title=dict(y=0.98, yanchor="top"))  # fmt: skip
+    fig.layout.title.text = None
+    return fig
+
+
+_TIMELINES: dict = {}
+
+
+def timeline_figure(ds: A.Dataset, date: str, view: dict, width: int | None = None):
+    """The timeline of the filtered events, with the cursor at ``date``; and the meta the
+    cursor callback needs (axis knots, the cursor shape's index, the width class).
+
+    Figures are cached per worker by data, view and width class (two: narrow screens and the
+    rest); only the cursor differs between dates.
+    """
+    import copy
+
+    import viz
+
+    narrow = bool(width) and width < 700
+    key = (ds.key, view.get("event"), tuple(view.get("category") or ()), view.get("region"), view.get("q"),
+           view.get("lang", "en"), narrow)  # fmt: skip
+    hit = _TIMELINES.get(key)
+    if hit is None:
+        shown = A.filter_events(ds.events, view)
+        fig = viz.timeline(
+            shown,
+            selected=view.get("event"),
+            width=400 if narrow else 1200,
+            height=340,
+            lang=view.get("lang", "en"),
+        )
+        fig.update_layout(width=None, autosize=True)
+        if narrow:
+            fig.layout.annotations = [
+                a for a in fig.layout.annotations if a.yref != "paper" or a.y != 0
+            ]
+        meta = {"axis": fig.layout.meta["borderlines"]["axis"], "cursor": A.shape_index(fig, "date-cursor"),
+                "narrow": narrow}  # fmt: skip
+        hit = (fig.to_plotly_json(), meta)
+        if len(_TIMELINES) > 64:
+            _TIMELINES.clear()
+        _TIMELINES[key] = hit
+    spec, meta = hit
+    spec = {"data": spec["data"], "layout": copy.deepcopy(spec["layout"])}
+    if meta["cursor"] is not None and date:
+        shape = spec["layout"]["shapes"][meta["cursor"]]
+        shape["x0"] = shape["x1"] = A.axis_x(date, meta["axis"])
+        shape["visible"] = True
+    return spec, meta
+
+
+def detail_children(ds: A.Dataset, view: dict):
+    """The event panel: title, date as precise as known, Old-Style date, summary, places,
+    sources (only http(s) links are links)."""
+    lang = view.get("lang", "en")
+    eid = view.get("event")
+    row = ds.events[ds.events["id"] == eid] if eid else ds.events.iloc[0:0]
+    if not len(row):
+        return [
+            html.H2(T.t("detail", lang), id="detail-h"),
+            html.P(T.t("detail_empty", lang), className="muted"),
+        ]
+    r = row.iloc[0].to_dict()
+    names = T.region_names(ds.regions, lang)
+    out = [
+        html.H2(r["title"], id="detail-h"),
+        html.P(className="meta", children=[
+            html.Span(T.category_label(r["category"], lang), className=f"chip cat-{r['category']}"),
+            html.Time(T.event_date(r, lang), dateTime=r.get("start") or ""),
+        ]),
+    ]  # fmt: skip
+    os_date = T.old_style(r, lang)
+    if os_date:
+        out.append(
+            html.P(
+                [html.Abbr("O.S.", title=T.t("old_style", lang)), " ", os_date],
+                className="old-style",
+            )
+        )
+    if r.get("summary"):
+        out.append(html.P(r["summary"], className="summary"))
+    places = [names.get(p, p) for p in r.get("places") or []] + [
+        p.get("name", "") for p in r.get("points") or []
+    ]
+    places = [p for p in dict.fromkeys(places) if p]
+    if places:
+        out += [html.H3(T.t("places", lang)), html.P(", ".join(places), className="places")]
+    sources = r.get("sources") or []
+    if len(sources):
+        items = []
+        for s in sources:
+            label = (
+                " — ".join(x for x in (s.get("title"), s.get("publisher")) if x)
+                or s.get("url")
+                or "?"
+            )
+            url = s.get("url") or ""
+            if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+                items.append(
+                    html.Li(html.A(label, href=url, target="_blank", rel="noopener noreferrer"))
+                )
+            else:
+                items.append(
+                    html.Li([label, html.Span(f" ({T.t('no_link', lang)})", className="muted")])
+                )
+        out += [html.H3(T.t("sources", lang)), html.Ul(items, className="sources")]
+    return out
+
+
+def events_table(ds: A.Dataset, view: dict):
+    """The filtered events as an HTML table; each title is a button that selects the event
+    (the keyboard way to pick events, and the accessible alternative to the chart)."""
+    lang = view.get("lang", "en")
+    shown = A.filter_events(ds.events, view)
+    names = T.region_names(ds.regions, lang)
+    rows = []
+    for r in shown.to_dict("records"):
+        sel = r["id"] == view.get("event")
+        rows.append(html.Tr(className="selected" if sel else None, children=[
+            html.Td(T.event_date(r, lang), className="c-date"),
+            html.Td(html.Button(r["title"], id={"type": "event-pick", "id": r["id"]}, n_clicks=0, type="button",
+                                className="linkish", **{"aria-pressed": "true" if sel else "false"})),
+            html.Td(T.category_label(r["category"], lang)),
+            html.Td(", ".join(names.get(p, p) for p in r["places"])),
+        ]))  # fmt: skip
+    return html.Table(className="events", children=[
+        html.Caption(T.t("table_caption", lang, n=len(shown))),
+        html.Thead(html.Tr([html.Th(T.t(k, lang), scope="col") for k in ("col_date", "col_title", "col_category",
+                                                                            "col_places")])),
+        html.Tbody(rows),
+    ])  # fmt: skip
+
+
+# ---------------------------------------------------------------- callbacks as plain functions
+
+TRIGGERS = {
+    "url": "url", "slider": "slider", "date-input": "date-input", "btn-prev-event": "prev-event",
+    "btn-next-event": "next-event", "btn-prev-month": "prev-month", "btn-next-month": "next-month",
+    "btn-play": "play", "play-interval": "tick", "f-category": "category", "f-region": "region",
+    "f-search": "search", "btn-lang": "lang", "g-timeline": "timeline-click", "g-map": "map-click",
+    "btn-close-detail": "close", "session-data": "data",
+}  # fmt: skip
+SYNC_INPUTS = ["url.search", "slider.value", "date-input.value", "btn-prev-event.n_clicks",
+               "btn-next-event.n_clicks", "btn-prev-month.n_clicks", "btn-next-month.n_clicks",
+               "btn-play.n_clicks", "play-interval.n_intervals", "f-category.value", "f-region.value",
+               "f-search.value", "btn-lang.n_clicks", "g-timeline.clickData", "g-map.clickData",
+               "btn-close-detail.n_clicks", "session-data.data"]  # fmt: skip
+
+
+def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUILTIN_KEY):
+    """The state callback: one thing happened (``triggered``: a component id, or a dict id of
+    an event button), return the new stores, URL and control values.
+
+    Returns a dict with keys ``search, date, view, lang, slider, date_input, category,
+    region, q, interval_disabled, play_label, play_pressed``; unchanged ones are ``no_update``.
+    """
+    ds = A.dataset(payload, base)
+    if date is None:  # the page's first call, whatever fired it: read the URL
+        trigger, value = "url", inputs.get("url.search")
+    elif isinstance(triggered, dict):
+        trigger, value = (
+            ("pick", triggered.get("id")) if inputs.get("pick_clicks") else ("ignore", None)
+        )
+    else:
+        trigger = TRIGGERS.get(triggered) if triggered else None
+        prop = next((k for k in SYNC_INPUTS if k.startswith(f"{triggered}.")), None)
+        value = inputs.get(prop) if prop else None
+        if trigger is None:
+            trigger, value = "url", inputs.get("url.search")
+    if trigger == "ignore" or (
+        trigger in ("prev-event", "next-event", "prev-month", "next-month", "play", "lang", "close")
+        and not value
+    ):
+        return {
+            k: no_update for k in OUT_KEYS
+        }  # a button re-rendered with n_clicks=0: nothing happened
+    if trigger == "tick" and not playing:
+        return {k: no_update for k in OUT_KEYS}
+    old_date, old_view = date, {**A.default_view(), **(view or {})}
+    new_date, new_view, new_playing = A.reduce(trigger, value, date, view, ds, playing=playing)
+    out = {k: no_update for k in OUT_KEYS}
+    from_url = trigger in (None, "url")
+    if new_date != old_date or from_url:
+        out["date"] = new_date
+        out["date_input"] = new_date
+        if trigger != "slider":
+            out["slider"] = A.day_to_pos(new_date, ds.axis)
+    if new_view != old_view:
+        out["view"] = new_view
+    if new_view["lang"] != old_view["lang"]:
+        out["lang"] = new_view["lang"]
+    if (new_date != old_date or new_view != old_view) and not from_url:
+        out["search"] = A.to_url(new_date, new_view)
+    for key, inp in (
+        ("category", "f-category.value"),
+        ("region", "f-region.value"),
+        ("q", "f-search.value"),
+    ):
+        current = inputs.get(inp)
+        if key == "category":
+            current = list(current or [])
+        if new_view[key] != current and not (
+            key == "q" and (current or "") == (new_view[key] or "")
+        ):
+            out[key] = new_view[key]
+    if out["date"] is not no_update or out["view"] is not no_update:
+        out["map"] = update_map(new_date, new_view, payload, base)  # same response: one round trip
+    if new_playing != playing:
+        lang = new_view["lang"]
+        out["interval_disabled"] = not new_playing
+        out["play_label"] = T.t("pause" if new_playing else "play", lang)
+        out["play_pressed"] = "true" if new_playing else "false"
+    return out
+
+
+OUT_KEYS = ("search", "date", "view", "lang", "slider", "date_input", "category", "region", "q",
+            "interval_disabled", "play_label", "play_pressed", "map")  # fmt: skip
+
+
+def update_map(date, view, payload, base=A.BUILTIN_KEY):
+    """Date, selection or language changed: a ``Patch`` of colours, outlines, hover text and
+    title. The geometry (``geojson``, ``locations``) is never resent."""
+    ds = A.dataset(payload, base)
+    return A.map_patch(ds, date, view or A.default_view(), Patch())
+
+
+def rebuild_map(payload, map_key, date, view, base=A.BUILTIN_KEY):
+    """The session's data changed: a new map with its geometry, unless it is already drawn."""
+    ds = A.dataset(payload, base)
+    if ds.key == map_key:
+        return no_update, no_update
+    return A.build_map(ds, date, view or A.default_view()), ds.key
+
+
+def update_timeline(view, payload, viewport, date, meta=None, base=A.BUILTIN_KEY):
+    """Filters, selection, data or screen width changed: the timeline (cached per worker)."""
+    ds = A.dataset(payload, base)
+    width = (viewport or {}).get("width")
+    if ctx_is("viewport") and meta and meta.get("narrow") == (bool(width) and width < 700):
+        return no_update, no_update
+    return timeline_figure(ds, date, view or A.default_view(), width)
+
+
+def ctx_is(component_id) -> bool:
+    try:
+        return ctx.triggered_id == component_id
+    except Exception:  # outside a callback (tests call the functions directly)
+        return False
+
+
+def move_cursors(date, meta):
+    """The date moved: patch the timeline's and the area chart's "date-cursor" shapes."""
+    tl = Patch()
+    if meta and meta.get("cursor") is not None:
+        x = A.axis_x(date, meta["axis"])
+        i = meta["cursor"]
+        tl["layout"]["shapes"][i]["x0"] = x
+        tl["layout"]["shapes"][i]["x1"] = x
+        tl["layout"]["shapes"][i]["visible"] = True
+    else:
+        tl = no_update
+    ar = Patch()
+    ar["layout"]["shapes"][0]["x0"] = date
+    ar["layout"]["shapes"][0]["x1"] = date
+    ar["layout"]["shapes"][0]["visible"] = True
+    return tl, ar
+
+
+def update_area(payload, lang, date, base=A.BUILTIN_KEY):
+    return area_figure(A.dataset(payload, base), date, lang)
+
+
+def update_detail(view, payload, base=A.BUILTIN_KEY):
+    ds = A.dataset(payload, base)
+    view = view or A.default_view()
+    return detail_children(ds, view), not bool(view.get("event"))
+
+
+def update_table(view, payload, base=A.BUILTIN_KEY):
+    ds = A.dataset(payload, base)
+    view = view or A.default_view()
+    note = ""
+    if view.get("region"):
+        name = T.region_names(ds.regions, view.get("lang", "en")).get(
+            view["region"], view["region"]
+        )
+        note = T.t("region_filter_on", view.get("lang", "en"), name=name)
+    return events_table(ds, view), note
+
+
+STRING_TARGETS = [
+    ("app-title", "children", "title"), ("app-subtitle", "children", "subtitle"),
+    ("btn-lang", "children", "lang_toggle"), ("btn-lang", "aria-label", "lang_toggle_aria"),
+    ("lbl-category", "children", "category"), ("lbl-region", "children", "region"),
+    ("f-region", "placeholder", "region_all"), ("lbl-search", "children", "search"),
+    ("f-search", "placeholder", "search_placeholder"), ("lbl-date", "children", "date"),
+    ("slider-wrap", "title", "date_slider_aria"),
+    ("btn-prev-event", "children", "prev_event"), ("btn-prev-event", "aria-label", "prev_event_aria"),
+    ("btn-next-event", "children", "next_event"), ("btn-next-event", "aria-label", "next_event_aria"),
+    ("btn-prev-month", "children", "prev_month"), ("btn-prev-month", "aria-label", "prev_month_aria"),
+    ("btn-next-month", "children", "next_month"), ("btn-next-month", "aria-label", "next_month_aria"),
+    ("btn-play", "aria-label", "play_aria"),
+    ("timeline-section", "aria-label", "timeline"), ("map-section", "aria-label", "map"),
+    ("area-section", "aria-label", "area"), ("date-controls", "aria-label", "date"),
+    ("btn-close-detail", "children", "close"), ("btn-close-detail", "aria-label", "close_aria"),
+    ("export-h", "children", "export"), ("data-h", "children", "data"),
+    ("btn-export-linked", "children", "export_linked"),
+    ("btn-export-png", "aria-label", "export_png_aria"), ("btn-export-svg", "aria-label", "export_svg_aria"),
+    ("btn-export-html", "aria-label", "export_html_aria"),
+    ("btn-export-linked", "aria-label", "export_linked_aria"),
+    ("lbl-upload-events", "children", "upload_events"), ("lbl-upload-control", "children", "upload_control"),
+    ("lbl-upload-mode", "children", "upload_mode"), ("btn-reset-data", "children", "reset_data"),
+    ("table-h", "children", "table"), ("skip-link", "children", "skip"),
+]  # fmt: skip
+
+
+def update_strings(lang, playing_disabled, payload, base=A.BUILTIN_KEY):
+    """Every UI string in ``lang`` (in :data:`STRING_TARGETS` order), then the play button's
+    label and the options of the filters (category and region names)."""
+    ds = A.dataset(payload, base)
+    lang = T.lang_of(lang)
+    texts = [T.t(key, lang) for _, _, key in STRING_TARGETS]
+    play = T.t("play" if playing_disabled in (True, None) else "pause", lang)
+    cats = [c for c in T.CATEGORIES["en"] if c in set(ds.events["category"])]
+    cats += sorted(set(ds.events["category"]) - set(cats))
+    cat_opts = [{"label": T.category_label(c, lang), "value": c} for c in cats]
+    return [*texts, play, cat_opts, _region_options(ds, lang), _mode_options(lang)]
+
+
+def slider_marks(ds, width):
+    years = [1800, 1991, 2014, 2018, 2022] if width and width < 700 else None
+    return A.slider_marks(ds.axis, years)
+
+
+def date_text(date, lang):
+    return T.format_day(date, lang)
+
+
+def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang):
+    """An upload or a reset: the new session payload and a message (problems as a list)."""
+    lang = T.lang_of(lang)
+    if triggered == "btn-reset-data":
+        return None, ""
+    if triggered == "upload-events":
+        res = A.handle_upload("events", ev_contents, ev_name, mode, payload, lang)
+    elif triggered == "upload-control":
+        res = A.handle_upload("control", ctl_contents, ctl_name, mode, payload, lang)
+    else:
+        return no_update, no_update
+    if res.ok:
+        try:
+            A.dataset(
+                res.payload
+            )  # build it now: pieces and areas fail here, not in a later callback
+        except Exception as exc:  # noqa: BLE001 - any failure is shown to the user
+            return no_update, upload_message(False, T.t("upload_error", lang, name=ev_name or ctl_name or ""),
+                                             [str(exc) or type(exc).__name__])  # fmt: skip
+        return res.payload, upload_message(True, res.message, [])
+    return no_update, upload_message(False, res.message, res.problems)
+
+
+def upload_message(ok, message, problems):
+    children = [html.P(message, className="msg-head")]
+    if problems:
+        shown = problems[:25]
+        more = len(problems) - len(shown)
+        children.append(
+            html.Ul([html.Li(p) for p in shown] + ([html.Li(f"… +{more}")] if more > 0 else []))
+        )
+    return html.Div(
+        children, className="upload-ok" if ok else "upload-error", role="alert" if not ok else None
+    )
+
+
+EXPORT_FORMATS = {"btn-export-png": "png", "btn-export-svg": "svg", "btn-export-html": "html",
+                  "btn-export-linked": "linked"}  # fmt: skip
+
+
+def export_view(fmt, date, view, payload, set_progress=None, base=A.BUILTIN_KEY):
+    """The current view as a download: the map at ``date`` with the selected event's places
+    (PNG/SVG/HTML), or the linked standalone page of the filtered events.
+
+    Returns ``(download_dict, status_text)``.
+    """
+    import viz
+    from viz import export as X
+
+    step = set_progress or (lambda value: None)
+    view = view or A.default_view()
+    lang = view.get("lang", "en")
+    ds = A.dataset(payload, base)
+    step(("1", "4"))
+    shown = A.filter_events(ds.events, view)
+    try:
+        if fmt == "linked":
+            step(("2", "4"))
+            content = viz.linked_html(shown, ds.control, ds.regions)
+            step(("3", "4"))
+            name = f"borderlines-linked-{date}.html"
+            data = dcc.send_string(content, name)
+        else:
+            places = []
+            if view.get("event"):
+                row = ds.events[ds.events["id"] == view["event"]]
+                places = list(row["places"].iloc[0]) if len(row) else []
+            fig = viz.territory_map(date, events=shown, control=ds.control, regions=ds.regions,
+                                    selected_places=places,
+                                    title=T.t("map_title", lang, date=T.format_day(date, lang)))  # fmt: skip
+            step(("2", "4"))
+            name = f"borderlines-map-{date}.{fmt}"
+            if fmt == "html":
+                data = dcc.send_string(X.figure_html(fig, "inline"), name)
+            else:
+                data = dcc.send_bytes(X.to_image(fig, fmt), name)
+            step(("3", "4"))
+    except Exception as exc:  # noqa: BLE001 - shown in the page, the app keeps working
+        return no_update, T.t(
+            "export_failed",
+            lang,
+            error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
+    step(("4", "4"))
+    return data, T.t("export_done", lang, name=name)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(events=None, control=None, regions=None, *, lang: str = "en") -> dash.Dash:
+    """Build the Borderlines app.
+
+    Parameters
+    ----------
+    events : DataFrame, optional
+        From :func:`events.load_catalog`; default the built-in catalogue.
+    control : GeoDataFrame, optional
+        A status series (built-in style or from :func:`geodata.read_control`); default built-in.
+    regions : GeoDataFrame, optional
+        Region units (``iso_3166_2``, ``name_en``, ``name_uk``, geometry); default Ukraine's 27.
+    lang : {"en", "uk"}
+        Language of the page before the URL says otherwise.
+
+    Returns
+    -------
+    dash.Dash
+        ``app.server`` is the WSGI application.
+
+    Examples
+    --------
+    >>> import app, events
+    >>> dash_app = app.create_app(events.load_catalog())           # doctest: +SKIP
+    >>> dash_app.run(port=8050)                                     # doctest: +SKIP
+    """
+    global UNIQUE
+    if events is None and control is None and regions is None:
+        base = A.BUILTIN_KEY
+        ds = A.dataset(None, base)
+    else:
+        UNIQUE += 1
+        base = f"app-{UNIQUE}"
+        ds = A.build_dataset(events, control, regions, key=base)
+        A.register(ds)
+
+    app = dash.Dash(
+        __name__,
+        assets_folder=str(VIZ_ASSETS / "dash"),
+        title="Borderlines",
+        update_title=None,
+        serve_locally=True,
+        background_callback_manager=background_manager(),
+        suppress_callback_exceptions=False,
+    )
+    _topojson_route(app)
+    page = layout(ds, lang)
+    graph = _find(page, "g-map")
+    graph.config = {**graph.config, "topojsonURL": app.get_relative_path(TOPOJSON_ROUTE)}
+    app.layout = page
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">')
+    _register(app, base)
+    return app
+
+
+def _find(component, id_):
+    if getattr(component, "id", None) == id_:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            hit = _find(child, id_)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _topojson_route(app):
+    from flask import abort, send_from_directory
+
+    folder = VIZ_ASSETS / "topojson"
+
+    @app.server.route(TOPOJSON_ROUTE + "<name>")
+    def topojson(name):  # plotly.js asks for world_110m.json / world_50m.json
+        if not name.endswith(".json") or "/" in name:
+            abort(404)
+        return send_from_directory(folder, name, max_age=86400)
+
+
+def _register(app: dash.Dash, base: str) -> None:
+    sync_outputs = [
+        Output("url", "search"), Output("st-date", "data"), Output("st-view", "data"), Output("st-lang", "data"),
+        Output("slider", "value"), Output("date-input", "value"), Output("f-category", "value"),
+        Output("f-region", "value"), Output("f-search", "value"), Output("play-interval", "disabled"),
+        Output("btn-play", "children"), Output("btn-play", "aria-pressed"),
+        Output("g-map", "figure", allow_duplicate=True),
+    ]  # fmt: skip
+    sync_inputs = [Input(*k.split(".")) for k in SYNC_INPUTS]
+
+    @app.callback(
+        sync_outputs,
+        [*sync_inputs, Input({"type": "event-pick", "id": ALL}, "n_clicks")],
+        [State("st-date", "data"), State("st-view", "data"), State("play-interval", "disabled")],
+        prevent_initial_call="initial_duplicate",
+    )
+    def _sync(*args):
+        values = dict(zip(SYNC_INPUTS, args[: len(SYNC_INPUTS)], strict=True))
+        picks, date, view, disabled = args[len(SYNC_INPUTS) :]
+        trig = ctx.triggered_id
+        if isinstance(trig, dict):
+            values["pick_clicks"] = ctx.triggered[0]["value"] if ctx.triggered else None
+        out = sync_state(trig, values, date, view, not disabled, values["session-data.data"], base)
+        return [out[k] for k in OUT_KEYS]
+
+    @app.callback(Output("g-map", "figure"), Output("map-key", "data"),
+                  Input("session-data", "data"), State("map-key", "data"), State("st-date", "data"),
+                  State("st-view", "data"), prevent_initial_call="initial_duplicate")  # fmt: skip
+    def _map_base(payload, key, date, view):
+        return rebuild_map(payload, key, date, view, base)
+
+    @app.callback(Output("g-timeline", "figure"), Output("timeline-meta", "data"), Input("st-view", "data"),
+                  Input("session-data", "data"), Input("viewport", "data"), State("st-date", "data"),
+                  State("timeline-meta", "data"), prevent_initial_call=True)  # fmt: skip
+    def _timeline(view, payload, viewport, date, meta):
+        return update_timeline(view, payload, viewport, date, meta, base)
+
+    @app.callback(Output("g-timeline", "figure", allow_duplicate=True), Output("g-area", "figure"),
+                  Input("st-date", "data"), State("timeline-meta", "data"), prevent_initial_call=True)  # fmt: skip
+    def _cursors(date, meta):
+        return move_cursors(date, meta)
+
+    @app.callback(Output("g-area", "figure", allow_duplicate=True), Input("session-data", "data"),
+                  Input("st-lang", "data"), State("st-date", "data"), prevent_initial_call=True)  # fmt: skip
+    def _area(payload, lang, date):
+        return update_area(payload, lang, date, base)
+
+    @app.callback(Output("detail", "children"), Output("btn-close-detail", "hidden"), Input("st-view", "data"),
+                  Input("session-data", "data"), prevent_initial_call=True)  # fmt: skip
+    def _detail(view, payload):
+        return update_detail(view, payload, base)
+
+    @app.callback(Output("table-wrap", "children"), Output("region-note", "children"), Input("st-view", "data"),
+                  Input("session-data", "data"), prevent_initial_call=True)  # fmt: skip
+    def _table(view, payload):
+        return update_table(view, payload, base)
+
+    @app.callback(Output("date-long", "children"), Output("map-title", "children"), Input("st-date", "data"),
+                  Input("st-lang", "data"), prevent_initial_call=True)  # fmt: skip
+    def _date_text(date, lang):
+        return date_text(date, lang), T.t(
+            "map_title", T.lang_of(lang), date=T.format_day(date, lang)
+        )
+
+    @app.callback(Output("slider", "marks"), Input("viewport", "data"), State("session-data", "data"),
+                  prevent_initial_call=True)  # fmt: skip
+    def _marks(viewport, payload):
+        return slider_marks(A.dataset(payload, base), (viewport or {}).get("width"))
+
+    @app.callback(
+        [Output(i, p) for i, p, _ in STRING_TARGETS]
+        + [Output("btn-play", "children", allow_duplicate=True), Output("f-category", "options"),
+           Output("f-region", "options"), Output("upload-mode", "options")],
+        Input("st-lang", "data"), State("play-interval", "disabled"), State("session-data", "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def _strings(lang, disabled, payload):
+        return update_strings(lang, disabled, payload, base)
+
+    @app.callback(Output("session-data", "data"), Output("upload-msg", "children"),
+                  Input("upload-events", "contents"), Input("upload-control", "contents"),
+                  Input("btn-reset-data", "n_clicks"), State("upload-events", "filename"),
+                  State("upload-control", "filename"), State("upload-mode", "value"),
+                  State("session-data", "data"), State("st-lang", "data"), prevent_initial_call=True)  # fmt: skip
+    def _upload(ev_contents, ctl_contents, _reset, ev_name, ctl_name, mode, payload, lang):
+        return upload(
+            ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang
+        )
+
+    @app.callback(
+        Output("download", "data"), Output("export-status", "children"),
+        [Input(k, "n_clicks") for k in EXPORT_FORMATS],
+        State("st-date", "data"), State("st-view", "data"), State("session-data", "data"),
+        background=True,
+        progress=[Output("export-progress", "value"), Output("export-progress", "max")],
+        running=[
+            (Output("export-progress", "hidden"), False, True),
+            *[(Output(k, "disabled"), True, False) for k in EXPORT_FORMATS],
+        ],
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def _export(set_progress, *args):
+        date, view, payload = args[-3:]
+        fmt = EXPORT_FORMATS.get(ctx.triggered_id)
+        if fmt is None:
+            return no_update, no_update
+        return export_view(fmt, date, view, payload, set_progress, base)
+
+    app.clientside_callback(
+        dash.ClientsideFunction("borderlines", "setLang"),
+        Output("page", "data-lang"), Input("st-lang", "data"),
+    )  # fmt: skip
+    app.clientside_callback(
+        dash.ClientsideFunction("borderlines", "viewport"),
+        Output("viewport", "data"), Input("url", "pathname"),
+    )  # fmt: skip
+
+
+app = create_app()
+server = app.server
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Run the Borderlines app on the built-in data.")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    parser.add_argument(
+        "--debug", action="store_true", help="Dash debug mode (reloader, dev tools)"
+    )
+    args = parser.parse_args(argv)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+"""The Dash app's callbacks, called as plain functions (no browser)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+
+import pytest
+from dash import Patch, no_update
+from plotly.utils import PlotlyJSONEncoder
+
+import app
+from viz import _appstate as A
+from viz import _i18n as T
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return A.dataset()
+
+
+def inputs(**kw):
+    vals = {k: None for k in app.SYNC_INPUTS}
+    vals.update(kw)
+    return vals
+
+
+def dumps(obj) -> str:
+    """Components (nested) as JSON text, the way Dash sends them."""
+    return json.dumps(obj, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def data_url(raw: bytes, mime="application/octet-stream") -> str:
+    return f"data:{mime};base64," + base64.b64encode(raw).decode()
+
+
+def test_url_round_trip(ds):
+    view = {
+        "event": "crimea-annexation-manifesto-1783",
+        "category": ["military", "treaty"],
+        "region": "UA-43",
+        "q": "Kerch bridge",
+        "lang": "uk",
+    }
+    search = A.to_url("2022-09-30", view)
+    date, back = A.parse_url(
+        search,
+        default_date="2024-12-31",
+        categories=set(ds.events["category"]),
+        event_ids=set(ds.events["id"]),
+        region_codes=set(ds.region_area),
+    )
+    assert date == "2022-09-30"
+    assert back == view
+    assert A.to_url("2022-09-30", A.default_view()) == "?date=2022-09-30"
+
+
+def test_url_drops_bad_values(ds):
+    date, view = A.parse_url(
+        "?date=2022-13-45&event=nope&category=bogus,military&lang=xx&region=ZZ-99",
+        default_date="2024-12-31",
+        categories=set(ds.events["category"]),
+        event_ids=set(ds.events["id"]),
+        region_codes=set(ds.region_area),
+    )
+    assert date == "2024-12-31"
+    assert view == {**A.default_view(), "category": ["military"]}
+
+
+def test_first_call_reads_the_url():
+    out = app.sync_state(
+        "session-data",
+        inputs(**{"url.search": "?date=2022-09-30&lang=uk"}),
+        None,
+        None,
+        False,
+        None,
+    )
+    assert out["date"] == "2022-09-30"
+    assert out["view"]["lang"] == "uk"
+    assert out["lang"] == "uk"
+    assert out["search"] is no_update  # reading the URL does not push a new history entry
+
+
+def test_slider_moves_date_and_url(ds):
+    pos = A.day_to_pos("2022-03-01", ds.axis)
+    out = app.sync_state(
+        "slider", inputs(**{"slider.value": pos}), "2022-09-30", A.default_view(), False, None
+    )
+    assert abs((A.pd.Timestamp(out["date"]) - A.pd.Timestamp("2022-03-01")).days) <= 3
+    assert out["search"] == f"?date={out['date']}"
+    assert out["slider"] is no_update
+
+
+def test_date_change_returns_patch_without_geometry(ds):
+    patch = app.update_map("2022-03-01", A.default_view(), None)
+    assert isinstance(patch, Patch)
+    ops = patch.to_plotly_json()["operations"]
+    paths = [tuple(op["location"]) for op in ops]
+    assert ("data", A.MAP_PIECES, "z") in paths
+    flat = json.dumps(ops)
+    assert "geojson" not in flat and "coordinates" not in flat and "locations" not in flat
+    assert len(flat) < 20_000
+    z_2022 = next(
+        op["params"]["value"] for op in ops if tuple(op["location"]) == ("data", A.MAP_PIECES, "z")
+    )
+    z_2010 = next(
+        op["params"]["value"]
+        for op in app.update_map("2010-01-01", A.default_view(), None).to_plotly_json()[
+            "operations"
+        ]
+        if tuple(op["location"]) == ("data", A.MAP_PIECES, "z")
+    )
+    assert z_2022 != z_2010
+    from viz.territory_map import STATUS_CODES
+
+    assert set(z_2010) == {STATUS_CODES["ukrainian"]}  # before 2014 all land is held by Ukraine
+
+
+def test_event_click_sets_date_places_detail(ds):
+    eid = "crimea-annexation-manifesto-1783"
+    click = {"points": [{"customdata": eid, "curveNumber": 0}]}
+    out = app.sync_state(
+        "g-timeline",
+        inputs(**{"g-timeline.clickData": click}),
+        "2022-09-30",
+        A.default_view(),
+        False,
+        None,
+    )
+    assert out["date"] == "1783-04-19"
+    assert out["view"]["event"] == eid
+    assert "event=" + eid in out["search"]
+    ops = out["map"].to_plotly_json()["operations"]
+    widths = next(
+        op["params"]["value"]
+        for op in ops
+        if tuple(op["location"]) == ("data", A.MAP_REGIONS, "marker", "line", "width")
+    )
+    codes = ds.regions["iso_3166_2"].tolist()
+    assert widths[codes.index("UA-43")] == 3.0 and widths[codes.index("UA-40")] == 3.0
+    assert sorted(set(widths)) == [0.5, 3.0]
+    children, hidden = app.update_detail(out["view"], None)
+    text = dumps(children)
+    assert (
+        "Catherine II" in text and "19 April 1783" in text and "8 April 1783" in text
+    )  # O.S. date
+    assert "https://en.wikipedia.org/" in text
+    assert hidden is False
+
+
+def test_detail_links_only_http(ds, monkeypatch):
+    row = ds.events.iloc[0].copy()
+    row["sources"] = [
+        {"title": "bad", "url": "javascript:alert(1)"},
+        {"title": "good", "url": "https://example.org/x"},
+    ]
+    fake = A.Dataset(**{**ds.__dict__, "events": ds.events.iloc[0:0].__class__([row])})
+    children = app.detail_children(fake, {**A.default_view(), "event": row["id"]})
+    links = dumps(children).split('"href": ')[1:]
+    assert len(links) == 1 and links[0].startswith('"https://example.org/x"')
+    assert "no web link" in dumps(children)  # the bad source is named, not linked
+
+
+def test_region_click_filters_then_clears(ds):
+    click = {"points": [{"location": "UA-43", "customdata": "UA-43", "curveNumber": A.MAP_REGIONS}]}
+    view = A.default_view()
+    out = app.sync_state(
+        "g-map", inputs(**{"g-map.clickData": click}), "2022-09-30", view, False, None
+    )
+    assert out["view"]["region"] == "UA-43"
+    assert out["region"] == "UA-43"  # the dropdown follows
+    assert "region=UA-43" in out["search"]
+    fig, meta = app.timeline_figure(ds, "2022-09-30", out["view"])
+    shown = {
+        i
+        for tr in fig["data"]
+        for i in (tr.get("customdata") if tr.get("customdata") is not None else [])
+    }
+    crimea = set(A.filter_events(ds.events, out["view"])["id"])
+    assert shown == crimea and 0 < len(crimea) < len(ds.events)
+    again = app.sync_state(
+        "g-map",
+        inputs(**{"g-map.clickData": click, "f-region.value": "UA-43"}),
+        "2022-09-30",
+        out["view"],
+        False,
+        None,
+    )
+    assert again["view"]["region"] is None
+    assert again["region"] is None
+
+
+def test_step_buttons(ds):
+    out = app.sync_state(
+        "btn-next-event",
+        inputs(**{"btn-next-event.n_clicks": 1}),
+        "2022-02-23",
+        A.default_view(),
+        False,
+        None,
+    )
+    assert out["date"] >= "2022-02-24" and out["view"]["event"]
+    out = app.sync_state(
+        "btn-prev-month",
+        inputs(**{"btn-prev-month.n_clicks": 1}),
+        "2022-03-31",
+        A.default_view(),
+        False,
+        None,
+    )
+    assert out["date"] == "2022-02-28"
+    nothing = app.sync_state(
+        "btn-prev-month",
+        inputs(**{"btn-prev-month.n_clicks": 0}),
+        "2022-03-31",
+        A.default_view(),
+        False,
+        None,
+    )
+    assert all(v is no_update for v in nothing.values())
+
+
+def test_cursor_patches_follow_date(ds):
+    fig, meta = app.timeline_figure(ds, "2022-09-30", A.default_view())
+    tl, area = app.move_cursors("2014-03-18", meta)
+    ops = tl.to_plotly_json()["operations"]
+    x = next(op["params"]["value"] for op in ops if op["location"][-1] == "x0")
+    assert x == pytest.approx(A.axis_x("2014-03-18", fig["layout"]["meta"]["borderlines"]["axis"]))
+    assert fig["layout"]["shapes"][meta["cursor"]]["name"] == "date-cursor"
+    a_ops = area.to_plotly_json()["operations"]
+    assert {
+        "location": ["layout", "shapes", 0, "x0"],
+        "operation": "Assign",
+        "params": {"value": "2014-03-18"},
+    } in a_ops
+
+
+def test_bad_events_upload_returns_message():
+    bad = b"- id: x\n  title: ''\n  start: '2022-13-01'\n  category: nonsense\n"
+    payload, msg = app.upload(
+        "upload-events", data_url(bad), "mine.yaml", None, None, "replace", None, "en"
+    )
+    assert payload is no_update
+    text = dumps(msg)
+    assert "mine.yaml could not be used" in text
+    assert (
+        "row 1" in text and "'category'" in text and "'start'" in text
+    )  # every problem, with its place
+    assert "Traceback" not in text
+
+
+def test_bad_upload_suffix_and_size():
+    _, msg = app.upload(
+        "upload-events", data_url(b"hello"), "notes.txt", None, None, "replace", None, "en"
+    )
+    assert "unknown file type" in dumps(msg)
+    res = A.handle_upload(
+        "events", data_url(b"x" * (A.MAX_UPLOAD_BYTES + 10)), "big.csv", "replace", None
+    )
+    assert not res.ok and "limit is 10 MB" in res.message
+
+
+def test_zip_slip_is_refused(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../evil.geojson", "{}")
+    with pytest.raises(ValueError, match="absolute path or '..'"):
+        A.safe_extract(buf.getvalue(), tmp_path)
+    res = A.handle_upload("control", data_url(buf.getvalue()), "archive.zip", "replace", None)
+    assert not res.ok and any("refusing" in p for p in res.problems)
+
+
+def test_good_events_upload_replaces_and_joins(ds):
+    csv = (
+        b"id,title,start,category,places,summary,source_title,source_url\n"
+        b"my-event,My event,2023-05-01,military,UA-14,Something happened,A report,https://example.org/r\n"
+    )
+    payload, msg = app.upload(
+        "upload-events", data_url(csv), "mine.csv", None, None, "replace", None, "en"
+    )
+    assert payload["events"]["mode"] == "replace" and payload["key"]
+    assert "Loaded 1 events" in dumps(msg)
+    assert list(A.dataset(payload).events["id"]) == ["my-event"]
+    joined, _ = app.upload(
+        "upload-events", data_url(csv), "mine.csv", None, None, "join", None, "en"
+    )
+    assert len(A.dataset(joined).events) == len(ds.events) + 1
+    out = app.sync_state(
+        "session-data",
+        inputs(**{"session-data.data": payload}),
+        "2022-09-30",
+        {**A.default_view(), "event": "crimea-annexation-manifesto-1783"},
+        False,
+        payload,
+    )
+    assert out["view"]["event"] is None  # the selected event is not in the new data
+
+
+def test_control_upload(tmp_path):
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "MultiPolygon",
+            "coordinates": [
+                [[[37.0, 47.0], [38.0, 47.0], [38.0, 48.0], [37.0, 48.0], [37.0, 47.0]]]
+            ],
+        },
+    }
+    raw = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    res = A.handle_upload(
+        "control", data_url(raw), "deepstatemap_data_20230101.geojson", "replace", None
+    )
+    assert res.ok, res.problems
+    d = A.dataset(res.payload)
+    assert "occupied" in set(d.statuses.iloc[-1].dropna())
+
+
+def test_lang_toggle_changes_strings():
+    out = app.sync_state(
+        "btn-lang", inputs(**{"btn-lang.n_clicks": 1}), "2022-09-30", A.default_view(), False, None
+    )
+    assert out["lang"] == "uk" and "lang=uk" in out["search"]
+    en = app.update_strings("en", True, None)
+    uk = app.update_strings("uk", True, None)
+    i = [t for _, _, t in app.STRING_TARGETS].index("subtitle")
+    assert en[i] != uk[i] and "Війна" in uk[i]
+    assert {o["label"] for o in uk[-2]} >= {"Автономна Республіка Крим"} or any(
+        "Крим" in o["label"] for o in uk[-2]
+    )
+    assert T.format_day("2022-09-30", "uk") == "30 вересня 2022"
+    assert app.date_text("2022-09-30", "en") == "30 September 2022"
+    patch = app.update_map("2022-09-30", {**A.default_view(), "lang": "uk"}, None).to_plotly_json()[
+        "operations"
+    ]
+    assert any("Окуповано" in json.dumps(op, ensure_ascii=False) for op in patch)
+
+
+def test_export_html_and_linked(ds):
+    data, status = app.export_view(
+        "html", "2022-09-30", {**A.default_view(), "event": ds.events["id"].iloc[-1]}, None
+    )
+    assert data["filename"] == "borderlines-map-2022-09-30.html"
+    assert data["content"].startswith("<!DOCTYPE html>")
+    assert "2022-09-30" in status
+
+
+def test_create_app_with_other_data(ds):
+    small = ds.events.iloc[:5]
+    other = app.create_app(small)
+    assert other.server is not app.server
+    assert "Borderlines" in other.title

@@ -1,0 +1,191 @@
+"""The Dash app in headless Chromium: links between the views, the URL, exports, uploads, and
+that nothing leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("BORDERLINES_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM} (set BORDERLINES_CHROMIUM)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from werkzeug.serving import make_server
+
+    import app
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def record():
+    return {"requests": [], "console": []}
+
+
+@pytest.fixture(scope="module")
+def page(browser, base_url, record):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.on("request", lambda r: record["requests"].append(r.url))
+    pg.on(
+        "console",
+        lambda m: (
+            record["console"].append(f"{m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
+    pg.on("pageerror", lambda e: record["console"].append(f"pageerror: {e}"))
+    pg.set_default_timeout(20_000)
+    yield pg
+    ctx.close()
+
+
+def load(page, base_url, query="?date=2022-09-30"):
+    """Open the app and wait until the URL's date is applied and the page is quiet."""
+    page.goto(base_url + "/" + query)
+    page.wait_for_selector("#g-map .choroplethlocation")
+    page.wait_for_selector("#g-timeline .main-svg")
+    date = re.search(r"date=([0-9-]{10})", query).group(1)
+    page.wait_for_function(f"document.querySelector('#date-input').value === '{date}'")
+    page.wait_for_load_state("networkidle")
+
+
+def test_load(page, base_url):
+    load(page, base_url, "?date=2022-09-30")
+    assert page.inner_text("#date-long") == "30 September 2022"
+    assert "30 September 2022" in page.inner_text("#map-title")
+    assert page.locator("#g-map path.choroplethlocation").count() > 100
+    assert page.locator("table.events tbody tr").count() > 100
+    assert page.get_attribute("#slider [role=slider]", "aria-valuenow") is not None
+
+
+def test_slider_moves_map_timeline_and_url(page, base_url):
+    load(page, base_url, "?date=2022-09-30")
+    before = page.evaluate("document.querySelector('#g-map .js-plotly-plot').data[1].z.join()")
+    handle = page.locator("#slider [role=slider]")
+    handle.focus()
+    handle.press("Home")  # keyboard-operable: to 1783
+    page.wait_for_function("!location.search.includes('2022-09-30')")
+    page.wait_for_function(
+        "b => document.querySelector('#g-map .js-plotly-plot').data[1].z.join() !== b", arg=before
+    )
+    page.wait_for_function("document.querySelector('#date-long').textContent.endsWith('1783')")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('#g-timeline .js-plotly-plot').layout.shapes"
+        ".find(s => s.name === 'date-cursor').x0) < 0.01"
+    )
+    assert page.get_attribute("#slider [role=slider]", "aria-valuenow") == "0"
+
+
+def test_click_event_in_table(page, base_url):
+    load(page, base_url, "?date=2022-09-30")
+    button = page.get_by_role("button", name=re.compile("Catherine II's manifesto"))
+    button.focus()
+    page.keyboard.press("Enter")  # keyboard selection of an event
+    page.wait_for_function("location.search.includes('event=crimea-annexation-manifesto-1783')")
+    page.wait_for_function(
+        "document.querySelector('#detail-h').textContent.includes('Catherine II')"
+    )
+    assert page.inner_text("#date-long") == "19 April 1783"
+    assert "O.S." in page.inner_text("#detail")
+    widths = page.evaluate(
+        "document.querySelector('#g-map .js-plotly-plot').data[2].marker.line.width"
+    )
+    assert max(widths) == 3
+    links = page.locator("#detail a")
+    assert links.count() >= 1 and links.first.get_attribute("href").startswith("https://")
+
+
+def test_click_region_filters_timeline(page, base_url):
+    load(page, base_url, "?date=2022-09-30")
+    n_all = page.locator("table.events tbody tr").count()
+    page.locator("#g-map").scroll_into_view_if_needed()
+    box = page.evaluate("""() => {
+        const gd = document.querySelector('#g-map .js-plotly-plot');
+        const i = gd.data[2].locations.indexOf('UA-43');
+        const trace = document.querySelectorAll('#g-map .choroplethlayer .trace')[2];
+        const r = trace.querySelectorAll('path.choroplethlocation')[i].getBoundingClientRect();
+        return {x: r.x + r.width * 0.55, y: r.y + r.height * 0.5};
+    }""")
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_function("location.search.includes('region=UA-43')")
+    page.wait_for_function(f"document.querySelectorAll('table.events tbody tr').length < {n_all}")
+    assert "Crimea" in page.inner_text("#region-note")
+    page.mouse.click(box["x"], box["y"])  # again: clear
+    page.wait_for_function("!location.search.includes('region=')")
+    page.wait_for_function(f"document.querySelectorAll('table.events tbody tr').length === {n_all}")
+
+
+def test_url_round_trip_and_back(page, base_url):
+    load(page, base_url, "?date=2014-03-18&lang=uk&category=annexation")
+    page.wait_for_function("document.querySelector('#date-long').textContent === '18 березня 2014'")
+    assert page.evaluate("document.documentElement.lang") == "uk"
+    assert "Війна" in page.inner_text("#app-subtitle")
+    assert page.locator("#f-category input:checked").count() == 1
+    page.click("#btn-next-month")
+    page.wait_for_function("location.search.includes('date=2014-04-18')")
+    page.go_back()
+    page.wait_for_function("document.querySelector('#date-long').textContent === '18 березня 2014'")
+    page.click("#btn-lang")
+    page.wait_for_function("document.querySelector('#date-long').textContent === '18 March 2014'")
+    assert "lang=uk" not in page.url
+
+
+def test_export_png_downloads_real_png(page, base_url):
+    load(page, base_url, "?date=2022-09-30")
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#btn-export-png")
+    path = info.value.path()
+    with open(path, "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert info.value.suggested_filename == "borderlines-map-2022-09-30.png"
+
+
+def test_bad_upload_shows_message(page, base_url, tmp_path):
+    load(page, base_url, "?date=2022-09-30")
+    bad = tmp_path / "broken.csv"
+    bad.write_text("id,title,start,category\nx,,2022-13-01,nonsense\n", encoding="utf-8")
+    page.set_input_files("#upload-events input[type=file]", str(bad))
+    page.wait_for_selector(".upload-error")
+    text = page.inner_text("#upload-msg")
+    assert "broken.csv could not be used" in text and "row 2" in text
+    assert "Traceback" not in page.content()
+    page.click("#btn-next-month")  # the app keeps working
+    page.wait_for_function("location.search.includes('date=2022-10-30')")
+
+
+def test_nothing_leaves_localhost_and_console_clean(page, base_url, record):
+    load(page, base_url, "?date=2022-09-30")
+    outside = [
+        u
+        for u in record["requests"]
+        if not u.startswith(base_url) and not u.startswith(("data:", "blob:"))
+    ]
+    assert outside == []
+    assert any("/_borderlines/topojson/" in u for u in record["requests"])
+    assert record["console"] == []

@@ -1,0 +1,861 @@
+"""State of the Dash app as plain data, and the pure functions that move it.
+
+The app keeps what the reader sees in two small dicts: the date (an ISO string) and the view
+(``event``, ``category``, ``region``, ``q``, ``lang``). Both round-trip through the URL, so
+every view can be shared, restored and walked with back/forward. Nothing here touches Dash
+components; ``app.py`` wires these functions to callbacks and the tests call them directly.
+
+Uploaded data lives in the browser (a session ``dcc.Store``), never in the server process:
+:func:`handle_upload` turns a file into that store's payload, :func:`dataset` turns the payload
+back into frames (cached per worker by content key, so any worker can serve any session).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import os
+import tempfile
+import threading
+import warnings
+import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+import pandas as pd
+
+from . import _i18n
+from ._axis import DateAxis
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here
+SLIDER_STEPS = 2000
+EVENT_SUFFIXES = (".yaml", ".yml", ".csv", ".json")
+CONTROL_SUFFIXES = (".geojson", ".json", ".zip")
+URL_KEYS = ("date", "event", "category", "region", "q", "lang")
+MODES = ("replace", "join")
+
+
+# ---------------------------------------------------------------- dates
+
+
+def iso(day) -> str:
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
+def parse_day(value, default=None) -> str | None:
+    """``value`` as an ISO day if it is one (a full or partial date), else ``default``."""
+    if not isinstance(value, str) or not value.strip():
+        return default
+    try:
+        ts = pd.Timestamp(value.strip())
+    except (ValueError, TypeError, OverflowError):
+        return default
+    if pd.isna(ts) or not 1000 <= ts.year <= 2200:
+        return default
+    return iso(ts)
+
+
+def clamp_day(day: str, lo: str, hi: str) -> str:
+    return min(max(day, lo), hi)  # ISO strings sort like dates
+
+
+def add_months(day: str, n: int) -> str:
+    ts = pd.Timestamp(day)
+    return iso(ts + pd.DateOffset(months=n))
+
+
+def slider_axis(lo: str, hi: str, focus: str = "2014-01-01") -> DateAxis:
+    """The focus+context scale of the date slider: the same knots as the timeline's axis, so
+    2014-2024 gets most of the track and 1783-2013 stays reachable."""
+    lo_ts, hi_ts = pd.Timestamp(lo), pd.Timestamp(hi)
+    return DateAxis.build(lo_ts, hi_ts, focus if lo_ts < pd.Timestamp(focus) < hi_ts else None)
+
+
+def day_to_pos(day: str, axis: DateAxis) -> int:
+    return int(round(axis.to_x(pd.Timestamp(day)) * SLIDER_STEPS))
+
+
+def pos_to_day(pos, axis: DateAxis) -> str:
+    """The day at slider position ``pos`` (inverse of :func:`day_to_pos` through the knots)."""
+    x = min(max(float(pos) / SLIDER_STEPS, 0.0), 1.0)
+    knots = np.array([d.value for d in axis.dates], dtype=float)
+    ns = float(np.interp(x, np.array(axis.xs), knots))
+    return iso(pd.Timestamp(int(ns)).normalize())
+
+
+def slider_marks(axis: DateAxis, years=None) -> dict:
+    """Year marks on the slider (positions are strings, as rc-slider wants)."""
+    lo, hi = axis.dates[0], axis.dates[-1]
+    if years is None:
+        years = [1800, 1900, 1991, 2014, 2016, 2018, 2020, 2022, 2024]
+    marks = {}
+    for y in years:
+        day = pd.Timestamp(y, 1, 1)
+        if lo <= day <= hi:
+            marks[str(day_to_pos(iso(day), axis))] = str(y)
+    return marks
+
+
+# ---------------------------------------------------------------- URL state
+
+
+def default_view(lang: str = _i18n.DEFAULT_LANG) -> dict:
+    return {"event": None, "category": [], "region": None, "q": "", "lang": lang}
+
+
+def parse_url(
+    search: str | None, *, default_date: str, categories=(), event_ids=None, region_codes=None
+):
+    """Read ``?date=…&event=…&category=a,b&region=UA-43&q=…&lang=uk`` into ``(date, view)``.
+
+    Unknown or malformed values are dropped rather than failing: a shared link with a stale
+    event id still opens, at its date.
+    """
+    qs = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+
+    def one(key):
+        vals = qs.get(key)
+        return vals[-1] if vals else None
+
+    date = parse_day(one("date"), default_date)
+    view = default_view(_i18n.lang_of(one("lang")))
+    ev = one("event")
+    if ev and (event_ids is None or ev in event_ids):
+        view["event"] = ev
+    cats = []
+    for raw in qs.get("category", []):
+        cats += [c.strip() for c in raw.split(",") if c.strip()]
+    view["category"] = [c for c in dict.fromkeys(cats) if not categories or c in categories]
+    reg = (one("region") or "").strip().upper()
+    if reg and (region_codes is None or reg in region_codes):
+        view["region"] = reg
+    view["q"] = (one("q") or "").strip()[:200]
+    return date, view
+
+
+def to_url(date: str | None, view: dict) -> str:
+    """The query string for a state (defaults left out, so links stay short)."""
+    pairs = []
+    if date:
+        pairs.append(("date", date))
+    if view.get("event"):
+        pairs.append(("event", view["event"]))
+    if view.get("category"):
+        pairs.append(("category", ",".join(view["category"])))
+    if view.get("region"):
+        pairs.append(("region", view["region"]))
+    if view.get("q"):
+        pairs.append(("q", view["q"]))
+    if view.get("lang") and view["lang"] != _i18n.DEFAULT_LANG:
+        pairs.append(("lang", view["lang"]))
+    return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+# ---------------------------------------------------------------- filters and moves
+
+
+def filter_events(df: pd.DataFrame, view: dict) -> pd.DataFrame:
+    """The events the view shows: its categories, region and search text (all optional)."""
+    import events as ev
+
+    cats = [c for c in view.get("category") or [] if c in set(df["category"])]
+    if view.get("category") and not cats:
+        return df.iloc[0:0].copy()
+    return ev.query(
+        df, category=cats or None, place=view.get("region") or None, text=view.get("q") or None
+    )
+
+
+def select_event(view: dict, event_id, df: pd.DataFrame, date: str) -> tuple[str, dict]:
+    """Select an event: the date moves to its first day, the view remembers it."""
+    row = df[df["id"] == event_id]
+    if not len(row):
+        return date, view
+    return iso(row["date_lo"].iloc[0]), {**view, "event": event_id}
+
+
+def toggle_region(view: dict, code) -> dict:
+    """A region click filters to that region; clicking the same region again clears it."""
+    code = str(code).upper() if code else None
+    return {**view, "region": None if code is None or view.get("region") == code else code}
+
+
+def step_event(df: pd.DataFrame, date: str, direction: int, view: dict) -> tuple[str, dict]:
+    """Move to the next (``direction=1``) or previous event after/before ``date`` and select it.
+
+    Events sharing a day are visited in catalogue order, using the selected event to know
+    where in that day the reader is.
+    """
+    if not len(df):
+        return date, view
+    order = df.sort_values(["date_lo", "id"], kind="stable").reset_index(drop=True)
+    days = order["date_lo"].dt.strftime("%Y-%m-%d").to_numpy()
+    cur = view.get("event")
+    hit = np.flatnonzero(order["id"].to_numpy() == cur) if cur else np.array([], int)
+    if len(hit) and days[hit[0]] == date:
+        i = hit[0] + direction
+    elif direction > 0:
+        i = int(np.searchsorted(days, date, side="right"))
+    else:
+        i = int(np.searchsorted(days, date, side="left")) - 1
+    if not 0 <= i < len(order):
+        return date, view
+    return days[i], {**view, "event": order["id"].iloc[i]}
+
+
+def data_range(df: pd.DataFrame, control_dates=()) -> tuple[str, str]:
+    """First and last day the slider covers (the timeline's span, whole years)."""
+    los = [pd.Timestamp("1783-01-01")]
+    his = [pd.Timestamp("2024-12-31")]
+    if len(df):
+        los.append(df["date_lo"].min())
+        his.append(df["date_hi"].max())
+    if len(control_dates):
+        los.append(pd.Timestamp(min(control_dates)))
+        his.append(pd.Timestamp(max(control_dates)))
+    lo, hi = min(los), max(his)
+    return iso(pd.Timestamp(lo.year, 1, 1)), iso(pd.Timestamp(hi.year, 12, 31))
+
+
+# ---------------------------------------------------------------- uploads
+
+
+@dataclass
+class UploadResult:
+    """What an upload did: the new session payload (``None`` when rejected) and a message."""
+
+    payload: dict | None
+    ok: bool
+    message: str
+    problems: list[str] = field(default_factory=list)
+
+
+def decode_upload(
+    contents: str | None, filename: str | None, limit: int = MAX_UPLOAD_BYTES
+) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL; ``ValueError`` when it is not one or too big."""
+    if not contents or "," not in contents:
+        raise ValueError("the upload is empty or not a file")
+    head, b64 = contents.split(",", 1)
+    if len(b64) * 3 // 4 > limit + 4:
+        raise OverflowError(len(b64) * 3 // 4)
+    try:
+        raw = base64.b64decode(b64, validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"the upload could not be decoded: {exc}") from None
+    if len(raw) > limit:
+        raise OverflowError(len(raw))
+    return raw
+
+
+def _safe_name(filename: str | None, default: str) -> str:
+    name = PurePosixPath((filename or default).replace("\\", "/")).name
+    return name or default
+
+
+def _problem_lines(exc: BaseException) -> list[str]:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(p) for p in problems]
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines or [type(exc).__name__]
+
+
+def read_events_upload(raw: bytes, filename: str) -> pd.DataFrame:
+    """Write the upload to a temp file with its own suffix and load it with
+    :func:`events.load_catalog` (YAML, CSV, JSON and TimelineJS are recognised there)."""
+    import events as ev
+
+    name = _safe_name(filename, "events.yaml")
+    suffix = Path(name).suffix.lower()
+    if suffix not in EVENT_SUFFIXES:
+        raise ValueError(
+            f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(EVENT_SUFFIXES)}"
+        )
+    with tempfile.TemporaryDirectory(prefix="borderlines-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        return ev.load_catalog(path)
+
+
+def safe_extract(raw: bytes, dest: Path, suffixes=(".geojson", ".json")) -> list[Path]:
+    """Extract the GeoJSON files of a zip into ``dest`` (flat, by base name).
+
+    Entries with ``..`` or an absolute path are refused (a zip-slip attempt is an error, not a
+    skip), and so is a total size above :data:`MAX_UNZIPPED_BYTES`.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"not a valid zip file ({exc})") from None
+    out = []
+    total = 0
+    with zf:
+        for info in zf.infolist():
+            name = info.filename.replace("\\", "/")
+            parts = PurePosixPath(name).parts
+            if name.startswith("/") or ".." in parts or (parts and parts[0].endswith(":")):
+                raise ValueError(
+                    f"zip entry {info.filename!r} has an absolute path or '..'; refusing to extract"
+                )
+            if info.is_dir() or parts[-1].startswith(".") or "__MACOSX" in parts:
+                continue
+            if PurePosixPath(name).suffix.lower() not in suffixes:
+                continue
+            total += info.file_size
+            if total > MAX_UNZIPPED_BYTES:
+                raise ValueError(f"the zip unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB")
+            target = dest / parts[-1]
+            if target.exists():
+                raise ValueError(f"the zip holds two files named {parts[-1]!r}; rename one")
+            with zf.open(info) as src:
+                target.write_bytes(src.read(MAX_UNZIPPED_BYTES + 1))
+            out.append(target)
+    if not out:
+        raise ValueError(f"the zip holds no {' or '.join(suffixes)} files")
+    return out
+
+
+def read_control_upload(raw: bytes, filename: str):
+    """A control-of-terrain upload (one GeoJSON file, or a zip of them) through
+    :func:`geodata.read_control`. Import warnings are collected, not shown."""
+    import geodata
+
+    name = _safe_name(filename, "control.geojson")
+    suffix = Path(name).suffix.lower()
+    if suffix not in CONTROL_SUFFIXES:
+        raise ValueError(
+            f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(CONTROL_SUFFIXES)}"
+        )
+    with tempfile.TemporaryDirectory(prefix="borderlines-control-") as tmp:
+        folder = Path(tmp)
+        if suffix == ".zip":
+            safe_extract(raw, folder)
+        else:
+            (folder / name).write_bytes(raw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return geodata.read_control(folder, progress=False)
+
+
+def control_to_payload(control, tolerance: float = 0.0005) -> dict:
+    """A control series as compact GeoJSON for the browser's session storage (≈50 m
+    simplification keeps a year of daily files within the storage quota)."""
+    import shapely
+
+    gdf = control.copy()
+    gdf["geometry"] = shapely.set_precision(
+        shapely.simplify(gdf.geometry.to_numpy(), tolerance, preserve_topology=True), 1e-5
+    )
+    gdf = gdf[~gdf.geometry.is_empty]
+    gdf["date"] = pd.to_datetime(gdf["date"]).dt.strftime("%Y-%m-%d")
+    keep = [c for c in ("date", "status", "source") if c in gdf.columns]
+    return json.loads(gdf[keep + ["geometry"]].to_json(drop_id=True))
+
+
+def control_from_payload(payload: dict):
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame.from_features(payload["features"], crs="EPSG:4326")
+    gdf["date"] = pd.to_datetime(gdf["date"])
+    return gdf
+
+
+def _key(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else p.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def handle_upload(
+    kind: str, contents, filename, mode: str, payload: dict | None, lang: str = "en"
+) -> UploadResult:
+    """Turn one upload into the new session payload, or a message listing what is wrong.
+
+    Parameters
+    ----------
+    kind : {"events", "control"}
+    contents, filename : str
+        From ``dcc.Upload`` (a base64 data URL and the file's name).
+    mode : {"replace", "join"}
+        Uploaded events replace the built-in catalogue or are added to it; an uploaded control
+        series replaces the built-in one, or (join) takes over from its first date on.
+    payload : dict or None
+        The session's current payload; its other kind of data is kept.
+    """
+    name = _safe_name(filename, "upload")
+    mode = mode if mode in MODES else "replace"
+    try:
+        raw = decode_upload(contents, filename)
+    except OverflowError as exc:
+        size = exc.args[0] / 2**20 if exc.args else 0
+        msg = _i18n.t("upload_too_big", lang, name=name, size=size, limit=MAX_UPLOAD_BYTES / 2**20)
+        return UploadResult(None, False, msg, [])
+    except ValueError as exc:
+        return UploadResult(None, False, _i18n.t("upload_error", lang, name=name), [str(exc)])
+    new = dict(payload or {})
+    try:
+        if kind == "events":
+            df = read_events_upload(raw, name)
+            if mode == "join":
+                merged_records(df)  # duplicate ids and other clashes are reported now, not later
+            new["events"] = {"records": _json_ready(_records(df)), "name": name, "mode": mode}
+            msg = _i18n.t("upload_ok_events", lang, n=len(df), name=name)
+        elif kind == "control":
+            control = read_control_upload(raw, name)
+            new["control"] = {"geojson": control_to_payload(control), "name": name, "mode": mode}
+            msg = _i18n.t(
+                "upload_ok_control", lang, n=len(control), d=control["date"].nunique(), name=name
+            )
+        else:
+            raise ValueError(f"kind must be 'events' or 'control', not {kind!r}")
+    except Exception as exc:  # every reader error becomes a message in the page
+        return UploadResult(
+            None, False, _i18n.t("upload_error", lang, name=name), _problem_lines(exc)
+        )
+    new["key"] = _key(json.dumps(new.get("events"), sort_keys=True, default=str),
+                      json.dumps(new.get("control"), sort_keys=True, default=str))  # fmt: skip
+    return UploadResult(new, True, msg, [])
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    import events as ev
+
+    return ev.records(df)
+
+
+def _json_ready(obj):
+    return json.loads(json.dumps(obj, default=str))
+
+
+def merged_records(uploaded: pd.DataFrame) -> pd.DataFrame:
+    """The built-in catalogue joined with uploaded events (validated together)."""
+    import events as ev
+
+    return ev.validate(_records(ev.load_catalog()) + _records(uploaded), file="built-in + upload")
+
+
+# ---------------------------------------------------------------- datasets
+
+
+@dataclass
+class Dataset:
+    """Everything the app draws for one session's data. Built once per worker and key."""
+
+    key: str
+    events: pd.DataFrame
+    control: object  # GeoDataFrame or None (built-in)
+    regions: object
+    neighbours: object
+    pieces: object
+    statuses: pd.DataFrame  # index: dates, columns: piece ids, values: status or None
+    area: pd.DataFrame
+    lo: str
+    hi: str
+    piece_area: np.ndarray = field(default=None, repr=False)
+    region_area: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def legend_statuses(self) -> tuple[str, ...]:
+        """Statuses the data uses, in legend order, plus land held by Ukraine."""
+        from . import _style as S
+
+        used = {v for v in np.unique(self.statuses.to_numpy().astype(str))}
+        return tuple(s for s in S.STATUS_ORDER if s in used or s == S.UKRAINE_HELD)
+
+    @property
+    def axis(self) -> DateAxis:
+        return slider_axis(self.lo, self.hi)
+
+    def statuses_at(self, date: str) -> np.ndarray:
+        """Status per piece on ``date`` (the last snapshot on or before it)."""
+        idx = self.statuses.index
+        i = int(idx.searchsorted(pd.Timestamp(date), side="right")) - 1
+        if i < 0:
+            return np.full(self.statuses.shape[1], None, dtype=object)
+        return self.statuses.iloc[i].to_numpy(dtype=object)
+
+    def held_share(self, date: str) -> dict[str, float]:
+        """Share of each region's area held by Russia on ``date``."""
+        st = self.statuses_at(date)
+        held = np.isin(st.astype(str), ["occupied", "occupied_before_2022"])
+        codes = self.pieces["iso_3166_2"].to_numpy()
+        out = {}
+        for code, total in self.region_area.items():
+            m = (codes == code) & held
+            out[code] = float(self.piece_area[m].sum() / total) if total else 0.0
+        return out
+
+
+_CACHE: OrderedDict[str, Dataset] = OrderedDict()
+_DEFAULTS: dict[str, Dataset] = {}
+_LOCK = threading.Lock()
+_CACHE_SIZE = 8
+BUILTIN_KEY = "builtin"
+
+
+def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY) -> Dataset:
+    """Frames, pieces and areas for one set of data (``None``: the built-in piece)."""
+    import events as ev
+    import geodata
+
+    df = ev.load_catalog() if df is None else df
+    regions = geodata.regions("web") if regions is None else regions
+    neighbours = geodata.neighbours("web")
+    pieces, statuses = geodata.status_pieces(control)
+    statuses = statuses.sort_index()
+    area = geodata.area_series(control)
+    lo, hi = data_range(df, list(statuses.index))
+    piece_area = pieces.to_crs("EPSG:6933").geometry.area.to_numpy()
+    reg_area = regions.to_crs("EPSG:6933").geometry.area.to_numpy()
+    region_area = dict(zip(regions["iso_3166_2"].astype(str), reg_area, strict=True))
+    return Dataset(
+        key,
+        df,
+        control,
+        regions,
+        neighbours,
+        pieces,
+        statuses,
+        area,
+        lo,
+        hi,
+        piece_area,
+        region_area,
+    )
+
+
+def _build(key: str, payload: dict) -> Dataset:
+    import events as ev
+
+    ev_part = payload.get("events")
+    df = None
+    if ev_part:
+        uploaded = ev.validate(ev_part["records"], file=ev_part.get("name"))
+        df = merged_records(uploaded) if ev_part.get("mode") == "join" else uploaded
+    control = None
+    ctl_part = payload.get("control")
+    if ctl_part:
+        control = control_from_payload(ctl_part["geojson"])
+        if ctl_part.get("mode") == "join":
+            control = _join_control(control)
+    return build_dataset(df, control, key=key)
+
+
+def _join_control(uploaded):
+    """Built-in snapshots before the upload's first date, then the upload."""
+    import geodata
+
+    first = pd.Timestamp(uploaded["date"].min())
+    parts = []
+    for day in geodata.key_dates():
+        day = pd.Timestamp(day)
+        if day >= first:
+            break
+        snap = geodata.control_at(day).copy()
+        snap["date"] = day
+        parts.append(snap[["date", "status", "geometry"]])
+    if not parts:
+        return uploaded
+    import geopandas as gpd
+
+    both = pd.concat([*parts, uploaded[["date", "status", "geometry"]]], ignore_index=True)
+    return gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
+
+
+def dataset(payload: dict | None = None, base: str = BUILTIN_KEY) -> Dataset:
+    """The :class:`Dataset` for a session payload, cached per worker by content key.
+
+    Without uploads it is the app's own data (``base``: the built-in data unless
+    ``create_app`` was given frames).
+    """
+    payload = payload or {}
+    if not payload.get("events") and not payload.get("control"):
+        with _LOCK:
+            ds = _DEFAULTS.get(base)
+        if ds is None:
+            if base != BUILTIN_KEY:
+                raise KeyError(f"no dataset registered as {base!r}")
+            ds = _builtin_cached()
+            register(ds)
+        return ds
+    key = payload.get("key") or _key(json.dumps(payload, sort_keys=True, default=str))
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    ds = _build(key, payload)
+    with _LOCK:
+        _CACHE[key] = ds
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return ds
+
+
+def _builtin_cached() -> Dataset:
+    """The built-in dataset, built once per process."""
+    return build_dataset(key=BUILTIN_KEY)
+
+
+def register(ds: Dataset) -> None:
+    """Keep an app's own dataset for the life of the process (never evicted)."""
+    with _LOCK:
+        _DEFAULTS[ds.key] = ds
+
+
+def cache_dir() -> str:
+    """Folder of the background-callback cache: ``BORDERLINES_CACHE_DIR`` or a temp folder."""
+    return os.environ.get("BORDERLINES_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), "borderlines-cache"
+    )
+
+
+# ---------------------------------------------------------------- the reducer
+
+
+def _click_value(click, key: str):
+    try:
+        point = (click or {}).get("points", [])[0]
+    except (IndexError, AttributeError, TypeError):
+        return None
+    value = point.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value
+
+
+def reduce(
+    trigger: str | None,
+    value,
+    date: str | None,
+    view: dict | None,
+    ds: Dataset,
+    *,
+    playing: bool = False,
+):
+    """The next ``(date, view, playing)`` after one thing happened.
+
+    ``trigger`` names what happened (``"url"``, ``"slider"``, ``"date-input"``, ``"prev-event"``,
+    ``"next-event"``, ``"prev-month"``, ``"next-month"``, ``"play"``, ``"tick"``,
+    ``"category"``, ``"region"``, ``"search"``, ``"lang"``, ``"timeline-click"``,
+    ``"map-click"``, ``"pick"``, ``"close"``, ``"data"``) and ``value`` carries its payload
+    (the URL's search string, a slider position, a clickData dict, an event id, ...).
+    """
+    lo, hi = ds.lo, ds.hi
+    default_date = (
+        ds.hi
+        if ds.hi <= "2024-12-31"
+        else iso(ds.statuses.index.max())
+        if len(ds.statuses)
+        else ds.hi
+    )
+    ids = set(ds.events["id"])
+    date = date or default_date
+    view = {**default_view(), **(view or {})}
+    if trigger in (None, "url"):
+        cats = set(ds.events["category"])
+        date, view = parse_url(value, default_date=default_date, categories=cats, event_ids=ids,
+                               region_codes=set(ds.region_area))  # fmt: skip
+        if view["event"] and not parse_day(
+            (parse_qs((value or "").lstrip("?")).get("date") or [None])[-1]
+        ):
+            date, view = select_event(view, view["event"], ds.events, date)
+    elif trigger == "slider" and value is not None:
+        date = pos_to_day(value, ds.axis)
+    elif trigger == "date-input":
+        date = parse_day(value, date)
+    elif trigger in ("prev-event", "next-event", "tick"):
+        shown = filter_events(ds.events, view)
+        new_date, view2 = step_event(shown, date, -1 if trigger == "prev-event" else 1, view)
+        if trigger == "tick" and view2 is view:
+            playing = False
+        date, view = new_date, view2
+    elif trigger in ("prev-month", "next-month"):
+        date = add_months(date, -1 if trigger == "prev-month" else 1)
+    elif trigger == "play":
+        playing = not playing
+    elif trigger == "category":
+        view = {**view, "category": list(value or [])}
+    elif trigger == "region":
+        view = {**view, "region": value or None}
+    elif trigger == "search":
+        view = {**view, "q": (value or "").strip()[:200]}
+    elif trigger == "lang":
+        view = {**view, "lang": "uk" if view.get("lang") != "uk" else "en"}
+    elif trigger in ("timeline-click", "pick"):
+        eid = _click_value(value, "customdata") if trigger == "timeline-click" else value
+        if eid in ids:
+            date, view = select_event(view, eid, ds.events, date)
+    elif trigger == "map-click":
+        code = _click_value(value, "location")
+        if code in ds.region_area:
+            view = toggle_region(view, code)
+    elif trigger == "close" or (trigger == "data" and view.get("event") not in ids):
+        view = {**view, "event": None}
+    date = clamp_day(date, lo, hi)
+    return date, view, playing
+
+
+# ---------------------------------------------------------------- figures for the app
+
+MAP_NEIGHBOURS, MAP_PIECES, MAP_REGIONS, MAP_SELECTED, MAP_LEGEND = 0, 1, 2, 3, 4
+PLACE_LINE = "#0B3C5D"
+FILTER_LINE = "#222222"
+
+
+def map_state(ds: Dataset, date: str, view: dict) -> dict:
+    """Everything on the map that changes with the date, the selection or the language —
+    and nothing else: the geometry never appears here."""
+    from . import _style as S
+    from .territory_map import STATUS_CODES
+
+    lang = view.get("lang", "en")
+    st = ds.statuses_at(date)
+    held = ds.held_share(date)
+    z = [
+        STATUS_CODES.get(s if isinstance(s, str) else S.UKRAINE_HELD, STATUS_CODES["unknown"])
+        for s in st
+    ]
+    codes = ds.regions["iso_3166_2"].astype(str).tolist()
+    names = _i18n.region_names(ds.regions, lang)
+    places, lons, lats = set(), [], []
+    if view.get("event"):
+        row = ds.events[ds.events["id"] == view["event"]]
+        if len(row):
+            places = set(row["places"].iloc[0])
+            for p in row["points"].iloc[0]:
+                lons.append(p["lon"])
+                lats.append(p["lat"])
+    width, color, text = [], [], []
+    for c in codes:
+        if c in places:
+            width.append(3.0)
+            color.append(PLACE_LINE)
+        elif c == view.get("region"):
+            width.append(2.2)
+            color.append(FILTER_LINE)
+        else:
+            width.append(0.5)
+            color.append(S.BORDER)
+        line = f"<b>{_esc(names.get(c, c))}</b>"
+        if held.get(c, 0) >= 0.005:
+            line += "<br>" + _esc(_i18n.t("russian_held", lang, share=f"{held[c]:.0%}"))
+        text.append(line)
+    return {
+        "z": z,
+        "line_width": width,
+        "line_color": color,
+        "text": text,
+        "sel_lon": lons,
+        "sel_lat": lats,
+        "title": _esc(_i18n.t("map_title", lang, date=_i18n.format_day(date, lang))),
+        "legend": [_esc(_i18n.status_label(s, lang)) for s in S.STATUS_ORDER],
+    }
+
+
+def _esc(text) -> str:
+    from ._text import esc
+
+    return esc(text)
+
+
+def build_map(ds: Dataset, date: str, view: dict):
+    """The app's map, geometry included (sent once per dataset; later only patched)."""
+    import plotly.graph_objects as go
+
+    from . import _style as S
+    from ._geo import feature_collection
+    from .territory_map import geo_layout, status_traces
+
+    m = map_state(ds, date, view)
+    fig = go.Figure()
+    nb = ds.neighbours
+    fig.add_trace(
+        go.Choropleth(
+            geojson=feature_collection(nb.geometry, nb["iso_a2"]), locations=nb["iso_a2"].tolist(),
+            z=[0] * len(nb), colorscale=[[0, S.NEIGHBOUR_FILL], [1, S.NEIGHBOUR_FILL]], showscale=False,
+            marker=dict(line=dict(width=0.8, color=S.NEIGHBOUR_LINE)), hoverinfo="skip", name="neighbours",
+        )
+    )  # fmt: skip
+    pieces = ds.pieces
+    statuses = [S.UKRAINE_HELD] * len(pieces)
+    trace = status_traces(pieces, statuses)[0]
+    trace.update(z=m["z"], marker_line_width=0)
+    fig.add_trace(trace)
+    codes = ds.regions["iso_3166_2"].astype(str).tolist()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=feature_collection(ds.regions.geometry, codes), locations=codes, z=[1] * len(codes),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker=dict(line=dict(width=m["line_width"], color=m["line_color"])), customdata=codes,
+            text=m["text"], hoverinfo="text", name="regions",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scattergeo(lon=m["sel_lon"], lat=m["sel_lat"], mode="markers", hoverinfo="skip", showlegend=False,
+                      marker=dict(size=11, color=PLACE_LINE, line=dict(color="white", width=2)),
+                      name="selected-points")
+    )  # fmt: skip
+    for name, status in zip(m["legend"], S.STATUS_ORDER, strict=True):
+        if status not in ds.legend_statuses:
+            continue
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[None], lat=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
+                marker=dict(symbol="square", size=14, color=S.STATUS_COLORS[status],
+                            line=dict(color=S.INK, width=1 if status == S.UKRAINE_HELD else 0)),
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        **S.BASE_LAYOUT,
+        autosize=True,
+        margin=dict(l=0, r=0, t=0, b=0),
+        geo=geo_layout(900, 640),
+        title=dict(text=None),
+        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
+                    itemclick=False, itemdoubleclick=False),
+        uirevision="map",
+        meta={"borderlines": {"view": "map", "date": date, "dataset": ds.key}},
+    )  # fmt: skip
+    return fig
+
+
+def map_patch(ds: Dataset, date: str, view: dict, patch):
+    """Fill a ``dash.Patch`` with the map's changing parts: colours (``z``), region outlines
+    and hover text, the selected event's points, the title and the legend's language."""
+    from . import _style as S
+
+    m = map_state(ds, date, view)
+    patch["data"][MAP_PIECES]["z"] = m["z"]
+    patch["data"][MAP_REGIONS]["marker"]["line"]["width"] = m["line_width"]
+    patch["data"][MAP_REGIONS]["marker"]["line"]["color"] = m["line_color"]
+    patch["data"][MAP_REGIONS]["text"] = m["text"]
+    patch["data"][MAP_SELECTED]["lon"] = m["sel_lon"]
+    patch["data"][MAP_SELECTED]["lat"] = m["sel_lat"]
+    patch["layout"]["meta"]["borderlines"]["date"] = date
+    labels = dict(zip(S.STATUS_ORDER, m["legend"], strict=True))
+    for i, status in enumerate(ds.legend_statuses):
+        patch["data"][MAP_LEGEND + i]["name"] = labels[status]
+    return patch
+
+
+def axis_x(date: str, axis_meta: dict) -> float:
+    """x of ``date`` on a timeline, through the knots in ``layout.meta["borderlines"]["axis"]``."""
+    knots = [pd.Timestamp(d).value for d in axis_meta["dates"]]
+    return float(np.interp(pd.Timestamp(date).value, knots, axis_meta["xs"]))
+
+
+def shape_index(fig, name: str) -> int | None:
+    for i, shape in enumerate(fig.layout.shapes or ()):
+        if shape.name == name:
+            return i
+    return None
