@@ -88,7 +88,7 @@ def test_installed_wheel_loads_catalogue_outside_repo(wheel, tmp_path):
     assert n_events >= 60 and n_regions == 27 and n_api > 5
     # the CLI runs from the installed wheel
     proc = subprocess.run(
-        [str(py), "-m", "viz.cli", "events", "--from", "2023-03-17", "--to", "2023-03-17"],
+        [str(py), "-m", "viz.cli", "events", "--from", "2023-03-17", "--to", "2023-03-17", "--format", "csv"],
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
