@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
+
+# Values are echoed in messages, cut short: a 5 MB cell must not become a 5 MB message.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlist = _SHORT.maxdict = 4
 
 
 @dataclass(frozen=True)
@@ -34,10 +40,7 @@ class Problem:
         if self.field:
             parts.append(f"field {self.field!r}")
         if self.has_value:
-            shown = repr(self.value)
-            if len(shown) > 80:
-                shown = shown[:77] + "..."
-            parts.append(f"value {shown}")
+            parts.append(f"value {_SHORT.repr(self.value)}")
         if len(parts) == 1:
             return f"{head}: {self.rule}"
         return f"{' '.join(parts)} -- {self.rule}"

@@ -58,6 +58,9 @@ def decode(raw: bytes, name: str) -> str:
         _fail(name, "the file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         _fail(name, "the file is UTF-16; save it as UTF-8")
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        _fail(name, f"NUL byte at byte {at}: UTF-16 without a BOM, or not text; save as UTF-8")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -72,23 +75,84 @@ def decode(raw: bytes, name: str) -> str:
 # ---------------------------------------------------------------- YAML
 
 
+# libyaml parses big files ~100x faster than the pure-Python parser, but its composer recurses
+# in C: nesting is checked on the (iterative) event stream first, or deep input would crash.
+_YAMLBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_YAML_DEPTH = 100
+MAX_YAML_ALIAS_VALUES = 1_000_000
+
+
+class _YAMLLoader(_YAMLBase):
+    """Safe loader that keeps a date-like value that is no real day ("2022-02-30") as text,
+    so that validation reports it with its row and field."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_YAMLLoader.add_constructor("tag:yaml.org,2002:timestamp", _YAMLLoader.construct_yaml_timestamp)
+
+
+def _yaml_depth(text: str) -> int:
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAMLLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return depth
+
+
+def _expanded(node, memo: dict) -> int:
+    """How many values ``node`` stands for once aliases are expanded (an alias bomb is huge)."""
+    if id(node) not in memo:
+        memo[id(node)] = 1  # a recursive alias counts once
+        kids = node.value if isinstance(node, yaml.CollectionNode) else []
+        if isinstance(node, yaml.MappingNode):
+            kids = [n for pair in kids for n in pair]
+        memo[id(node)] = 1 + sum(_expanded(k, memo) for k in kids)
+    return memo[id(node)]
+
+
 def _yaml_records(text: str, name: str):
+    loader = _YAMLLoader(text)
     try:
-        data = yaml.safe_load(text)
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        if _yaml_depth(text) > MAX_YAML_DEPTH:
+            _fail(name, f"YAML nesting is deeper than {MAX_YAML_DEPTH} levels")
+        tree = loader.get_single_node()
+        memo: dict = {}
+        if tree is not None and _expanded(tree, memo) > len(memo) + MAX_YAML_ALIAS_VALUES:
+            _fail(
+                name,
+                f"YAML aliases (*name) expand to more than {MAX_YAML_ALIAS_VALUES:,} values; "
+                "write the values out instead",
+            )
+        data = loader.construct_document(tree) if tree is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         _fail(name, f"not valid YAML{where}: {problem} (is the file truncated?)")
-    except RecursionError:
-        _fail(name, "YAML nesting is too deep")
+    except EventValidationError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # PyYAML's constructors raise bare errors on values such as `!!int abc`.
+        _fail(name, f"not valid YAML: cannot read a value ({type(exc).__name__}: {exc})")
+    finally:
+        loader.dispose()
     if isinstance(data, dict) and "events" in data:
         data = data["events"]
-        tree = next(v for k, v in tree.value if k.value == "events")
+        # The last 'events' key wins, as in PyYAML; a merged one (<<: *x) has no node here.
+        tree = next((v for k, v in reversed(tree.value) if k.value == "events"), None)
     if not isinstance(data, list):
         _fail(name, "a YAML event file is a list of events (or a mapping with an 'events' list)")
-    rows = [node.start_mark.line + 1 for node in tree.value]
+    nodes = tree.value if isinstance(tree, yaml.SequenceNode) else []
+    rows = [node.start_mark.line + 1 for node in nodes] if len(nodes) == len(data) else None
     return data, rows
 
 
@@ -105,6 +169,8 @@ def _json_load(text: str, name: str):
         )
     except RecursionError:
         _fail(name, "JSON nesting is too deep")
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        _fail(name, f"not valid JSON: {exc}")
 
 
 def _is_timelinejs_json(data) -> bool:
@@ -118,7 +184,8 @@ def _is_timelinejs_json(data) -> bool:
 # ---------------------------------------------------------------- CSV
 
 LIST_SEP = ";"
-POINT_RE = re.compile(r"^(?P<name>[^@]*)@\s*(?P<lon>-?[\d.]+)\s*,\s*(?P<lat>-?[\d.]+)$")
+_NUM = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"  # repr() writes 1e-05 for small numbers
+POINT_RE = re.compile(rf"^(?P<name>[^@]*)@\s*(?P<lon>{_NUM})\s*,\s*(?P<lat>{_NUM})$")
 
 
 def _csv_rows(text: str, name: str):
@@ -136,8 +203,25 @@ def _csv_rows(text: str, name: str):
     return header, rows
 
 
-def _split(cell: str) -> list[str]:
+def _split(cell: str, name: str = "", line: int | None = None) -> list:
+    """A list cell: ``a; b; c``, or a JSON array (what the writer uses when an item has a ``;``)."""
+    text = cell.strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            why = getattr(exc, "msg", None) or str(exc)
+            _fail(name, f"a list cell starting with '[' must be a JSON array: {why}", row=line)
+        return items if isinstance(items, list) else [items]
     return [x.strip() for x in cell.split(LIST_SEP) if x.strip()]
+
+
+def _needs_json(items: list) -> bool:
+    return any(
+        (isinstance(x, str) and (LIST_SEP in x or x != x.strip() or x.startswith("[")))
+        or (isinstance(x, dict) and any(c in str(x.get("name", "")) for c in (LIST_SEP, "@")))
+        for x in items
+    )
 
 
 def _csv_place(item: str):
@@ -164,17 +248,21 @@ def _csv_records(text: str, name: str):
         rec = {k: v for k, v in cells.items() if k not in flat_src and k != "sources"}
         for f in ("actors", "tags", "related"):
             if f in rec:
-                rec[f] = _split(rec[f])
+                rec[f] = _split(rec[f], name, line)
         if "places" in rec:
-            rec["places"] = [_csv_place(p) for p in _split(rec["places"])]
+            rec["places"] = [
+                _csv_place(p) if isinstance(p, str) else p
+                for p in _split(rec["places"], name, line)
+            ]
         sources = []
         if cells.get("sources", "").strip():
             try:
                 sources = json.loads(cells["sources"])
-            except json.JSONDecodeError as exc:
-                _fail(
-                    name, f"the 'sources' cell is not a JSON list of sources: {exc.msg}", row=line
-                )
+            except (ValueError, RecursionError) as exc:
+                why = getattr(exc, "msg", None) or str(exc)
+                _fail(name, f"the 'sources' cell is not a JSON list of sources: {why}", row=line)
+            if not isinstance(sources, list):
+                sources = [sources]  # validation reports what is wrong with it
         if any(cells.get(c, "").strip() for c in flat_src):
             sources = [{k: cells.get(f"source_{k}", "") for k in SOURCE_FIELDS}, *sources]
         rec["sources"] = sources
@@ -307,7 +395,9 @@ def _csv_text(df: pd.DataFrame) -> str:
         row = []
         for f in cols:
             v = rec.get(f, "")
-            if f == "places":
+            if isinstance(v, list) and f != "sources" and _needs_json(v):
+                v = json.dumps(v, ensure_ascii=False)
+            elif f == "places":
                 v = "; ".join(
                     p if isinstance(p, str) else f"{p['name']}@{p['lon']},{p['lat']}"
                     for p in v or []

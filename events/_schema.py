@@ -85,6 +85,13 @@ def _missing(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _control_char(value: object) -> str | None:
+    """The first control character in a text (tabs and line breaks are fine), if any."""
+    if not isinstance(value, str):
+        return None
+    return next((c for c in value if (ord(c) < 32 and c not in "\t\n\r") or c == "\x7f"), None)
+
+
 def is_http_url(value: object) -> bool:
     """True for an absolute http(s) URL with a host."""
     if not isinstance(value, str):
@@ -111,6 +118,11 @@ class _Collector:
         self.problems.append(
             Problem(rule, self.file, row, event_id, field, value, has_value and value is not None)
         )
+
+
+def _shown(eid: str | None) -> str | None:
+    """An id as problem reports show it: a 5 MB "id" is not echoed whole."""
+    return eid if eid is None or len(eid) <= 100 else eid[:97] + "..."
 
 
 def _as_list(value: object) -> list | None:
@@ -161,7 +173,7 @@ def _check_sources(value, add):
         if not isinstance(src, dict):
             add(f"source {i} must be a mapping with title, publisher, url, date", src)
             continue
-        unknown = sorted(set(src) - set(SOURCE_FIELDS))
+        unknown = sorted(str(k) for k in set(src) - set(SOURCE_FIELDS))
         if unknown:
             add(f"source {i} has unknown keys {unknown}; allowed: {list(SOURCE_FIELDS)}", src)
         if not is_http_url(src.get("url")):
@@ -219,13 +231,15 @@ def normalize_records(
             continue
         eid = rec.get("id")
         eid_s = eid.strip() if isinstance(eid, str) else None
+        shown = _shown(eid_s)
 
-        def add(rule, value=None, field=None, _row=row, _eid=eid_s, has_value=True):
+        def add(rule, value=None, field=None, _row=row, _eid=shown, has_value=True):
             col.add(rule, row=_row, event_id=_eid, field=field, value=value, has_value=has_value)
 
-        unknown = sorted(str(k) for k in rec if k not in FIELDS and not _missing(rec.get(k)))
-        for k in unknown:
-            add(f"unknown field; allowed fields: {', '.join(FIELDS)}", rec[k], field=k)
+        # Keys are not always text (YAML reads `1: x` as an int key).
+        unknown = [(str(k), v) for k, v in rec.items() if k not in FIELDS and not _missing(v)]
+        for k, v in sorted(unknown, key=lambda kv: kv[0]):
+            add(f"unknown field; allowed fields: {', '.join(FIELDS)}", v, field=k)
         for f in REQUIRED:
             if f != "sources" and _missing(rec.get(f)):
                 add("required field is missing or empty", rec.get(f), field=f, has_value=False)
@@ -241,6 +255,10 @@ def normalize_records(
         title = rec.get("title")
         if not _missing(title) and not isinstance(title, str):
             add("title must be text", title, "title")
+        for f in ("title", "summary"):
+            bad = _control_char(rec.get(f))
+            if bad:
+                add(f"contains the control character U+{ord(bad):04X}; remove it", rec.get(f), f)
 
         start = end = None
         if not _missing(rec.get("start")):
@@ -410,7 +428,7 @@ def normalize_records(
             col.add(
                 f"duplicate id: also used at row {', '.join(map(str, others))}",
                 row=row,
-                event_id=eid,
+                event_id=_shown(eid),
                 field="id",
                 value=eid,
             )
@@ -421,7 +439,7 @@ def normalize_records(
                 col.add(
                     "related id does not exist in this data",
                     row=rec["_row"],
-                    event_id=rec["id"],
+                    event_id=_shown(rec["id"]),
                     field="related",
                     value=rel,
                 )

@@ -84,18 +84,21 @@ def _slug(text: str) -> str:
     return s[:60].strip("-") or "event"
 
 
+_NUMBER = re.compile(r"-?[0-9]{1,9}")  # ASCII only: int() rejects "²" and 5,000-digit text
+
+
 def _date(year, month, day) -> str | None:
     parts = [str(x).strip() for x in (year, month, day)]
     y, m, d = parts
     if not y:
         return None
-    if not re.fullmatch(r"-?\d+", y):
+    if not _NUMBER.fullmatch(y):
         return y  # let validation report it with the allowed forms
     out = f"{int(y):04d}"
     if m:
-        out += f"-{int(m):02d}" if m.isdigit() else f"-{m}"
+        out += f"-{int(m):02d}" if _NUMBER.fullmatch(m) else f"-{m}"
         if d:
-            out += f"-{int(d):02d}" if d.isdigit() else f"-{d}"
+            out += f"-{int(d):02d}" if _NUMBER.fullmatch(d) else f"-{d}"
     elif d:
         out += f"--{d}"  # a day without a month: invalid, reported by validation
     return out
@@ -218,6 +221,11 @@ def timelinejs_csv_records(header, text, name, category_map=None, default_catego
     return _finish(events, lines, name, problems)
 
 
+def _obj(value) -> dict:
+    """A TimelineJS JSON object member, or {} when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
+
+
 def _tjs_date(d):
     if not isinstance(d, dict):
         return None
@@ -228,11 +236,11 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
     """Schema records from parsed TimelineJS JSON (``{"title": ..., "events": [...]}``)."""
     meta = meta if meta is not None else {}
     if isinstance(data.get("title"), dict):
-        meta["title"] = plain_text((data["title"].get("text") or {}).get("headline"))
+        meta["title"] = plain_text(_obj(data["title"].get("text")).get("headline"))
     if isinstance(data.get("eras"), list):
         meta["eras"] = [
             {
-                "title": plain_text((e.get("text") or {}).get("headline")),
+                "title": plain_text(_obj(e.get("text")).get("headline")),
                 "start": _tjs_date(e.get("start_date")),
                 "end": _tjs_date(e.get("end_date")),
             }
@@ -246,8 +254,7 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
                 Problem("each TimelineJS event must be an object", name, i, value=e, has_value=True)
             )
             continue
-        text = e.get("text") or {}
-        media = e.get("media") or {}
+        text, media = _obj(e.get("text")), _obj(e.get("media"))
         start = _tjs_date(e.get("start_date"))
         if (
             start
@@ -267,6 +274,8 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
             "group": e.get("group", ""),
             "places": e.get("places", ""),
         }
+        # Any JSON value may stand where text is expected; validation judges its text.
+        row = {k: v if v is None or isinstance(v, str) else str(v) for k, v in row.items()}
         events.append(_event(row, name, i, category_map, default_category, problems))
         rows.append(i)
     return _finish(events, rows, name, problems)

@@ -5,6 +5,7 @@ public domain, and hand-drawn approximate front lines; see ``geodata/data/PROVEN
 This package never imports plotly.
 """
 
+from geodata._archive import safe_extract
 from geodata._areas import EQUAL_AREA_CRS, UKRAINE_AREA_KM2, area_km2, area_series
 from geodata._control import (
     CLAIMS,
@@ -46,6 +47,7 @@ __all__ = [
     "read_control",
     "read_series",
     "regions",
+    "safe_extract",
     "status_pieces",
     "ukraine",
     "write_series",

@@ -34,6 +34,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import unicodedata
 import uuid
 import warnings
@@ -72,6 +73,8 @@ _PROGRESS_MIN_FILES = 5
 # 1971 or 2300 is not a timestamp but a misnamed file.
 _EARLIEST, _LATEST = pd.Timestamp("2014-01-01"), pd.Timestamp("2100-01-01")
 _KM_PER_DEGREE = 111.32
+#: Largest control file read (bytes). Parsing GeoJSON takes ~25x its size in memory.
+MAX_FILE_BYTES = 256 * 2**20
 
 
 class ControlImportError(GeodataError):
@@ -208,6 +211,11 @@ def _resolve_paths(path) -> list[Path]:
 
 def _read_text(path: Path) -> tuple[bytes, str]:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ControlImportError(
+                f"{path.name}: is {path.stat().st_size / 2**20:,.0f} MiB; control files are "
+                f"limited to {MAX_FILE_BYTES // 2**20} MiB each — split the archive by date."
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ControlImportError(f"{path.name}: cannot be read ({exc.strerror}).") from None
@@ -245,7 +253,7 @@ def _sniff(text: str) -> _Sniff:
     for match in _PROPERTIES.finditer(text):
         try:
             props, _ = decoder.raw_decode(text, match.end())
-        except ValueError:
+        except (ValueError, RecursionError):
             break
         if _is_crs_properties(props):
             continue
@@ -285,7 +293,7 @@ def _is_crs_properties(props) -> bool:
 def _is_json(text: str) -> bool:
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -595,9 +603,17 @@ def _union(geoms: np.ndarray):
     """
     if len(geoms) == 1:
         return geoms[0]
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    tree = shapely.STRtree(geoms)
     touching = np.zeros(len(geoms), dtype=bool)
-    touching[left[left != right]] = True
+    # Pairs are found a chunk at a time within a budget: n mutually overlapping polygons
+    # make n² pairs (20,000 took 12 GB); past the budget GEOS unions them all instead.
+    budget, chunk = 20 * len(geoms) + 100_000, max(1, 4_000_000 // len(geoms))
+    for start in range(0, len(geoms), chunk):
+        left, right = tree.query(geoms[start : start + chunk], predicate="intersects")
+        budget -= len(left)
+        if budget < 0:
+            return shapely.union_all(geoms)
+        touching[(left + start)[left + start != right]] = True
     parts = [shapely.get_parts(geoms[~touching])]
     if touching.any():
         merged = _polygonal(shapely.union_all(geoms[touching]))
@@ -791,8 +807,9 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     Parameters
     ----------
     path : str or os.PathLike
-        One file, a folder (every ``*.geojson``/``*.json`` in it, sorted by name) or a
-        glob pattern such as ``"archive/2023*.geojson"``.
+        One file, a folder (every ``*.geojson``/``*.json`` in it, sorted by name), a
+        glob pattern such as ``"archive/2023*.geojson"``, or a ``.zip`` of one such folder
+        (extracted to a temporary folder with :func:`geodata.safe_extract`).
     source : {"auto", "deepstate", "deepstate-daily", "isw"}, default "auto"
         Archive format. ``"auto"`` detects it from the content (users rename files); all
         files must then share one format.
@@ -816,8 +833,9 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     ------
     ControlImportError
         Unknown ``source``, no matching files, mixed formats, corrupt or non-UTF-8 JSON,
-        files without polygons, projected coordinates that claim to be degrees, or a date
-        that can be read neither from the content nor from the file name.
+        a file over ``MAX_FILE_BYTES`` (256 MiB), files without polygons, projected
+        coordinates that claim to be degrees, a date that can be read neither from the
+        content nor from the file name, or an unsafe zip (see :func:`geodata.safe_extract`).
 
     Warns
     -----
@@ -837,6 +855,12 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     >>> control.groupby("status").size()  # doctest: +SKIP
     """
     _check_source(source)
+    if os.fspath(path).lower().endswith(".zip") and Path(path).is_file():
+        from geodata._archive import extract_control_folder
+
+        with tempfile.TemporaryDirectory(prefix="borderlines-zip-") as tmp:
+            folder = extract_control_folder(path, tmp)
+            return read_control(folder, source, progress=progress, clip=clip)
     files = _resolve_paths(path)
     sniffs: dict = {}
     if source == "auto":

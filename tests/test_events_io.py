@@ -226,3 +226,18 @@ def test_write_unknown_suffix(tmp_path, good):
         events.write_catalog(good, tmp_path / "x.xlsx")
     with pytest.raises(ValueError, match=r"TimelineJS files are .csv or .json"):
         events.write_timelinejs(good, tmp_path / "x.yaml")
+
+
+def test_unquoted_dates_are_validated_not_crashed(tmp_path):
+    path = tmp_path / "unquoted.yaml"
+    path.write_text(
+        "- id: a\n  title: A\n  start: 2022-13-01\n  category: political\n"
+        "  sources: [{title: T, url: 'https://example.org'}]\n"
+        "- id: b\n  title: B\n  start: 2022-02-24\n  category: political\n"
+        "  sources: [{title: T, url: 'https://example.org'}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EventValidationError, match=r"unquoted.yaml, row 1, id 'a': field 'start' value '2022-13-01'"):
+        events.load_catalog(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("2022-13-01", "2022-12-01"), encoding="utf-8")
+    assert events.load_catalog(path)["start"].tolist() == ["2022-02-24", "2022-12-01"]

@@ -213,3 +213,15 @@ def test_query_errors(sample):
         events.by_category(sample, "battle")
     with pytest.raises(ValueError, match=r"cannot read the date '14/03/2014'"):
         events.between(sample, "14/03/2014")
+
+
+def test_control_characters_in_text_are_rejected():
+    check([ev(title="a\x00b")], r"field 'title'.*contains the control character U\+0000")
+    check([ev(summary="x\x1bclear")], r"field 'summary'.*control character U\+001B")
+    assert len(events.validate([ev(summary="two\nlines\twith tab")])) == 1
+
+
+def test_long_values_are_cut_in_messages():
+    with pytest.raises(EventValidationError) as info:
+        events.validate([ev(category="x" * 100_000)])
+    assert len(str(info.value)) < 1000
