@@ -237,7 +237,12 @@ def test_unquoted_dates_are_validated_not_crashed(tmp_path):
         "  sources: [{title: T, url: 'https://example.org'}]\n",
         encoding="utf-8",
     )
-    with pytest.raises(EventValidationError, match=r"unquoted.yaml, row 1, id 'a': field 'start' value '2022-13-01'"):
+    with pytest.raises(
+        EventValidationError,
+        match=r"unquoted.yaml, row 1, id 'a': field 'start' value '2022-13-01'",
+    ):
         events.load_catalog(path)
-    path.write_text(path.read_text(encoding="utf-8").replace("2022-13-01", "2022-12-01"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2022-13-01", "2022-12-01"), encoding="utf-8"
+    )
     assert events.load_catalog(path)["start"].tolist() == ["2022-02-24", "2022-12-01"]

@@ -23,9 +23,14 @@ def clean(value: object) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
 
+def _escape(text: str) -> str:
+    # plotly.js decodes numeric entities but not &quot;, which would show as typed
+    return html.escape(text, quote=True).replace("&quot;", "&#34;")
+
+
 def esc(value: object) -> str:
-    """Escape data for a plotly label or HTML text."""
-    return html.escape(clean(value), quote=True)
+    """Escape data for a plotly label or HTML text (or attribute)."""
+    return _escape(clean(value))
 
 
 def wrap(value: object, width: int = 60, max_lines: int = 6) -> str:
@@ -34,7 +39,7 @@ def wrap(value: object, width: int = 60, max_lines: int = 6) -> str:
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(" .,;") + " …"
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(_escape(line) for line in lines)
 
 
 def event_hover(row) -> str:

@@ -7,6 +7,8 @@ never leaves a half-written file and never damages the previous one.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import html
 import io
@@ -15,7 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
-import warnings
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -50,7 +52,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     if not path.parent.exists():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -58,10 +63,18 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from exc
         raise
     return path
+
+
+def _write_error(path: Path, exc: OSError) -> OSError:
+    """The same kind of OSError (``errno`` kept), naming the target rather than a temp file."""
+    reason = exc.strerror or str(exc)
+    return OSError(exc.errno, f"cannot write {path}: {reason}; the previous file is unchanged")
 
 
 # ---------------------------------------------------------------- HTML
@@ -139,7 +152,10 @@ def figure_html(fig: go.Figure, mode: str = "inline", *, div_id: str = "borderli
     )
     if mode == "fragment":
         return geo_assets_script() + div + render
-    title = html.escape(str(layout.get("title", {}).get("text") or "Borderlines figure"))
+    # the figure title is escaped for plotly already: unescape, then escape once for <title>
+    title = html.escape(
+        html.unescape(str(layout.get("title", {}).get("text") or "Borderlines figure"))
+    )
     return page(title, geo_assets_script() + plotlyjs_tag(mode) + div + render)
 
 
@@ -231,11 +247,103 @@ def _topojson_url() -> str:
     return (Path(str(resources.files("viz") / "assets" / "topojson"))).resolve().as_uri() + "/"
 
 
-def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale=None) -> bytes:
-    """Render a figure to PNG/SVG/PDF/JPEG/WebP bytes with kaleido and the system Chromium."""
-    import kaleido
+class _Chromium:
+    """One kaleido browser on an event loop in its own thread, with a deadline on every call.
 
-    os.environ.setdefault("BROWSER_PATH", find_chromium())
+    kaleido's own sync server waits without a deadline: when Chromium cannot start, or dies
+    mid-render, the next call waits forever (the dead tab is never handed back). Here a call
+    fails with the browser's error or a timeout, and a failed browser is replaced on the next call.
+    """
+
+    START_S = 60.0
+    RENDER_S = 120.0  # above kaleido's own 90 s per image
+
+    def __init__(self, path: str):
+        self.path = path
+        self.kaleido = None
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="borderlines-chromium", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, coro, timeout: float, what: str):
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"no answer from Chromium in {timeout:.0f} s while {what}") from None
+
+    async def _open(self):
+        import kaleido
+
+        self.kaleido = kaleido.Kaleido(path=self.path)
+        await self.kaleido.open()
+
+    def start(self) -> None:
+        if self.kaleido is None:
+            try:
+                self._run(self._open(), self.START_S, "starting")
+            except BaseException:
+                self._drop()
+                raise
+
+    def calc(self, fig_dict, opts, topojson) -> bytes:
+        self.start()
+        try:
+            return self._run(
+                self.kaleido.calc_fig(fig_dict, opts=opts, topojson=topojson),
+                self.RENDER_S,
+                "rendering",
+            )
+        except BaseException:
+            self._drop()  # the next call starts a fresh browser
+            raise
+
+    @staticmethod
+    async def _cancel_rest() -> None:
+        # a dead browser leaves its watchdog and reader tasks behind
+        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in rest:
+            task.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
+
+    def _drop(self) -> None:
+        k, self.kaleido = self.kaleido, None
+        if k is not None:
+            with contextlib.suppress(BaseException):
+                self._run(k.close(), 10, "closing")
+
+    def close(self) -> None:
+        self._drop()
+        with contextlib.suppress(BaseException):
+            self._run(self._cancel_rest(), 10, "closing")
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+_BATCH: _Chromium | None = None
+
+
+def _chromium_error(exc: BaseException, path: str) -> ExportError:
+    # choreographer packs its message into a tuple of sentences; the first one says what happened
+    detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return ExportError(
+        f"image export failed in Chromium ({path}): {type(exc).__name__}: {detail or 'no detail'}"
+    )
+
+
+def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale=None) -> bytes:
+    """Render a figure to PNG/SVG/PDF/JPEG/WebP bytes with kaleido and the system Chromium.
+
+    Raises
+    ------
+    ExportError
+        When Chromium is missing, cannot start, dies mid-render or does not answer in time.
+    """
     layout = fig.layout
     opts = {
         "format": fmt,
@@ -243,12 +351,14 @@ def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale
         "height": height or layout.height or 600,
         "scale": scale or 1,
     }
+    browser = _BATCH or _Chromium(find_chromium())
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return kaleido.calc_fig_sync(fig.to_dict(), opts=opts, topojson=_topojson_url())
-    except Exception as exc:  # kaleido raises a zoo of types when the browser dies
-        raise ExportError(f"image export failed in Chromium: {type(exc).__name__}: {exc}") from exc
+        return browser.calc(fig.to_dict(), opts, _topojson_url())
+    except (Exception, asyncio.CancelledError) as exc:  # a zoo of types when the browser dies
+        raise _chromium_error(exc, browser.path) from exc
+    finally:
+        if browser is not _BATCH:
+            browser.close()
 
 
 def write_image(
@@ -278,20 +388,22 @@ def image_batch():
     ...     for d in dates:
     ...         write_image(territory_map(d), f"map-{d}.png")
     """
-    import kaleido
-
-    os.environ.setdefault("BROWSER_PATH", find_chromium())
-    started = False
+    global _BATCH
+    if _BATCH is not None:  # nested: the outer batch's browser serves
+        yield
+        return
+    browser = _Chromium(find_chromium())
     try:
-        kaleido.start_sync_server(silence_warnings=True)
-        started = True
-    except Exception as exc:
-        raise ExportError(f"could not start Chromium for image export: {exc}") from exc
+        browser.start()
+    except (Exception, asyncio.CancelledError) as exc:
+        browser.close()
+        raise _chromium_error(exc, browser.path) from exc
+    _BATCH = browser
     try:
         yield
     finally:
-        if started:
-            kaleido.stop_sync_server(silence_warnings=True)
+        _BATCH = None
+        browser.close()
 
 
 def write_images(
@@ -371,7 +483,10 @@ def write_video(
         raise ValueError("no frames to write")
     if not path.parent.exists():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     os.close(fd)
     try:
         writer = None
@@ -406,7 +521,9 @@ def write_video(
                 writer.send(img.tobytes())
         writer.close()
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from exc
         raise
     return path

@@ -42,7 +42,7 @@
   }
   function escapeHtml(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+      .replace(/"/g, "&#34;").replace(/'/g, "&#x27;");  // plotly.js does not decode &quot;
   }
   function safeUrl(u) {
     if (typeof u !== "string" || !/^https?:\/\//i.test(u)) return null;
@@ -243,8 +243,12 @@
     }
 
     // ------------------------------------------------------------ events
+    function eventOf(id) {  // own keys only: a hash like #event=constructor names no event
+      return typeof id === "string" && Object.prototype.hasOwnProperty.call(spec.events, id) ? spec.events[id] : null;
+    }
+
     function selectEvent(id, updateHash) {
-      var ev = spec.events[id];
+      var ev = eventOf(id);
       if (!ev) return;
       stop();
       if (state.region) clearRegion(false);
@@ -443,7 +447,7 @@
 
     function restoreFromHash() {
       var h = parseHash();
-      if (h.event && spec.events[h.event]) { selectEvent(h.event, false); return true; }
+      if (eventOf(h.event)) { selectEvent(h.event, false); return true; }
       if (h.date && !isNaN(days(h.date))) { setDate(h.date, false); return true; }
       return false;
     }
