@@ -152,13 +152,15 @@ def safe_extract(
     return dest
 
 
-def extract_control_folder(zip_path: str | os.PathLike, dest: str | os.PathLike) -> Path:
+def extract_control_folder(
+    zip_path: str | os.PathLike, dest: str | os.PathLike, *, max_bytes: int = 1_000_000_000
+) -> Path:
     """Extract a zip with :func:`safe_extract`; return the one folder holding control files.
 
     macOS adds ``__MACOSX/`` and ``._name`` resource files to zips: they are ignored.
     """
     zip_name = Path(zip_path).name
-    root = safe_extract(zip_path, dest)
+    root = safe_extract(zip_path, dest, max_bytes=max_bytes)
     folders = sorted(
         {
             p.parent

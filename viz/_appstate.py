@@ -15,13 +15,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
 import os
 import tempfile
 import threading
 import warnings
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -285,44 +283,6 @@ def read_events_upload(raw: bytes, filename: str) -> pd.DataFrame:
         return ev.load_catalog(path)
 
 
-def safe_extract(raw: bytes, dest: Path, suffixes=(".geojson", ".json")) -> list[Path]:
-    """Extract the GeoJSON files of a zip into ``dest`` (flat, by base name).
-
-    Entries with ``..`` or an absolute path are refused (a zip-slip attempt is an error, not a
-    skip), and so is a total size above :data:`MAX_UNZIPPED_BYTES`.
-    """
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
-        raise ValueError(f"not a valid zip file ({exc})") from None
-    out = []
-    total = 0
-    with zf:
-        for info in zf.infolist():
-            name = info.filename.replace("\\", "/")
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or (parts and parts[0].endswith(":")):
-                raise ValueError(
-                    f"zip entry {info.filename!r} has an absolute path or '..'; refusing to extract"
-                )
-            if info.is_dir() or parts[-1].startswith(".") or "__MACOSX" in parts:
-                continue
-            if PurePosixPath(name).suffix.lower() not in suffixes:
-                continue
-            total += info.file_size
-            if total > MAX_UNZIPPED_BYTES:
-                raise ValueError(f"the zip unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB")
-            target = dest / parts[-1]
-            if target.exists():
-                raise ValueError(f"the zip holds two files named {parts[-1]!r}; rename one")
-            with zf.open(info) as src:
-                target.write_bytes(src.read(MAX_UNZIPPED_BYTES + 1))
-            out.append(target)
-    if not out:
-        raise ValueError(f"the zip holds no {' or '.join(suffixes)} files")
-    return out
-
-
 def read_control_upload(raw: bytes, filename: str):
     """A control-of-terrain upload (one GeoJSON file, or a zip of them) through
     :func:`geodata.read_control`. Import warnings are collected, not shown."""
@@ -334,12 +294,16 @@ def read_control_upload(raw: bytes, filename: str):
         raise ValueError(
             f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(CONTROL_SUFFIXES)}"
         )
+    from geodata._archive import extract_control_folder
+
     with tempfile.TemporaryDirectory(prefix="borderlines-control-") as tmp:
-        folder = Path(tmp)
+        upload = Path(tmp) / name
+        upload.write_bytes(raw)
+        folder = upload
         if suffix == ".zip":
-            safe_extract(raw, folder)
-        else:
-            (folder / name).write_bytes(raw)
+            folder = extract_control_folder(
+                upload, Path(tmp) / "unzipped", max_bytes=MAX_UNZIPPED_BYTES
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return geodata.read_control(folder, progress=False)
