@@ -738,18 +738,12 @@ def build_map(ds: Dataset, date: str, view: dict):
 
     from . import _style as S
     from ._geo import feature_collection
-    from .territory_map import geo_layout, status_traces
+    from .territory_map import geo_layout, neighbour_trace, status_traces
 
     m = map_state(ds, date, view)
     fig = go.Figure()
     nb = ds.neighbours
-    fig.add_trace(
-        go.Choropleth(
-            geojson=feature_collection(nb.geometry, nb["iso_a2"]), locations=nb["iso_a2"].tolist(),
-            z=[0] * len(nb), colorscale=[[0, S.NEIGHBOUR_FILL], [1, S.NEIGHBOUR_FILL]], showscale=False,
-            marker=dict(line=dict(width=0.8, color=S.NEIGHBOUR_LINE)), hoverinfo="skip", name="neighbours",
-        )
-    )  # fmt: skip
+    fig.add_trace(neighbour_trace(nb).update(hoverinfo="skip"))
     pieces = ds.pieces
     statuses = [S.UKRAINE_HELD] * len(pieces)
     trace = status_traces(pieces, statuses)[0]

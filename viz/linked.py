@@ -28,7 +28,7 @@ import shapely
 
 from . import _style as S
 from . import export
-from ._geo import feature_collection, line_arrays
+from ._geo import line_arrays
 from ._text import clean, esc
 from .area_chart import area_chart
 from .territory_map import (
@@ -37,6 +37,7 @@ from .territory_map import (
     _event_markers,
     _legend,
     geo_layout,
+    neighbour_trace,
     status_traces,
 )
 from .timeline import _check_events, timeline
@@ -211,19 +212,7 @@ def _map(
     """The map: grey neighbours, the status pieces, region borders once, event markers."""
     fig = go.Figure()
     if neighbours is not None and len(neighbours):
-        fig.add_trace(
-            go.Choropleth(
-                geojson=feature_collection(neighbours.geometry, neighbours["iso_a2"]),
-                locations=neighbours["iso_a2"].tolist(),
-                z=[0] * len(neighbours),
-                colorscale=[[0, S.NEIGHBOUR_FILL], [1, S.NEIGHBOUR_FILL]],
-                showscale=False,
-                marker=dict(line=dict(width=0.8, color=S.NEIGHBOUR_LINE)),
-                text=[esc(n) for n in neighbours["name_en"]],
-                hoverinfo="text",
-                name="neighbours",
-            )
-        )
+        fig.add_trace(neighbour_trace(neighbours))
     order = list(STATUS_CODES)
     (trace,) = status_traces(pieces, [order[c] for c in start_codes], name="pieces")
     iso = pieces["iso_3166_2"].astype(str).tolist()

@@ -54,6 +54,21 @@ def geo_layout(width: int, height: int) -> dict:
     )
 
 
+def neighbour_trace(neighbours) -> go.Choropleth:
+    """Context countries in flat grey, named on hover."""
+    return go.Choropleth(
+        geojson=feature_collection(neighbours.geometry, neighbours["iso_a2"]),
+        locations=neighbours["iso_a2"].tolist(),
+        z=[0] * len(neighbours),
+        colorscale=[[0, S.NEIGHBOUR_FILL], [1, S.NEIGHBOUR_FILL]],
+        showscale=False,
+        marker=dict(line=dict(width=0.8, color=S.NEIGHBOUR_LINE)),
+        text=[esc(n) for n in neighbours["name_en"]],
+        hoverinfo="text",
+        name="neighbours",
+    )
+
+
 def status_traces(pieces: pd.DataFrame, statuses, *, print_mode=False, name="territory") -> list:
     """The choropleth of status pieces; ``statuses`` gives each piece's status (restyled by the
     linked views to move through time without resending geometry)."""
@@ -139,19 +154,7 @@ def territory_map(
     fig = go.Figure()
     # context countries and Ukraine's land (held by Ukraine unless a status says otherwise)
     if neighbours is not None and len(neighbours):
-        fig.add_trace(
-            go.Choropleth(
-                geojson=feature_collection(neighbours.geometry, neighbours["iso_a2"]),
-                locations=neighbours["iso_a2"].tolist(),
-                z=[0] * len(neighbours),
-                colorscale=[[0, S.NEIGHBOUR_FILL], [1, S.NEIGHBOUR_FILL]],
-                showscale=False,
-                marker=dict(line=dict(width=0.8, color=S.NEIGHBOUR_LINE)),
-                text=[esc(n) for n in neighbours["name_en"]],
-                hoverinfo="text",
-                name="neighbours",
-            )
-        )
+        fig.add_trace(neighbour_trace(neighbours))
         _neighbour_labels(fig, neighbours)
     pieces = pd.DataFrame({"piece": ["UA"], "geometry": [outline]})
     statuses = [S.UKRAINE_HELD]
