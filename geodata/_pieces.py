@@ -80,9 +80,15 @@ def status_pieces(series=None, dates=None, regions=None, *, detail="web"):
 
     pieces = list(regions.geometry.to_numpy())
     codes = list(regions["iso_3166_2"])
+    done: set[bytes] = set()  # the same polygon often stands at many dates: cut once
     for snap in snapshots:
         for geom in snap.geometry:
-            if geom is not None and not geom.is_empty:
+            if geom is None or geom.is_empty:
+                continue
+            key = shapely.to_wkb(geom)
+            if key not in done:
+                done.add(key)
+                shapely.prepare(geom)
                 pieces, codes = _split(pieces, codes, geom)
 
     frame = gpd.GeoDataFrame(

@@ -8,15 +8,19 @@ travel with the figure (``layout.meta``) so the browser can place the date curso
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+_EPOCH = np.datetime64("1970-01-01", "D")
+
 
 def _days(values) -> np.ndarray:
-    ts = pd.to_datetime(pd.Series(values) if not np.isscalar(values) else pd.Series([values]))
-    return ((ts - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).to_numpy(dtype=float)
+    """Days since 1970-01-01 of a sequence of dates (Timestamps, dates or ISO strings)."""
+    arr = np.asarray(pd.to_datetime(pd.Index(values)), dtype="datetime64[D]")
+    return (arr - _EPOCH).astype(float)
 
 
 @dataclass(frozen=True)
@@ -50,19 +54,16 @@ class DateAxis:
     def compressed(self) -> bool:
         return len(self.dates) > 2
 
+    @functools.cached_property
+    def _knots(self) -> np.ndarray:
+        return _days(list(self.dates))
+
     def to_x(self, values):
         """x position of one date or an array of dates."""
-        scalar = np.isscalar(values) or isinstance(values, pd.Timestamp | dt.date | str)
-        d = _days([values] if scalar else values)
-        x = np.interp(d, _days(list(self.dates)), np.array(self.xs))
-        return float(x[0]) if scalar else x
-
-    def span_days(self, x_per_px: float, at) -> float:
-        """How many days one pixel stands for at date ``at`` (for minimum mark widths)."""
-        knots = _days(list(self.dates))
-        d = _days([at])[0]
-        i = min(max(int(np.searchsorted(knots, d, side="right")) - 1, 0), len(knots) - 2)
-        return (knots[i + 1] - knots[i]) / (self.xs[i + 1] - self.xs[i]) * x_per_px
+        if np.isscalar(values) or isinstance(values, pd.Timestamp | dt.date | str):
+            day = (np.datetime64(pd.Timestamp(values).date(), "D") - _EPOCH).astype(float)
+            return float(np.interp(day, self._knots, self.xs))
+        return np.interp(_days(values), self._knots, np.array(self.xs))
 
     def ticks(self, plot_px: float, min_px: float = 48) -> tuple[list[float], list[str]]:
         """Year ticks spaced at least ``min_px`` apart, denser in the focus segment."""
