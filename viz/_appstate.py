@@ -266,17 +266,23 @@ def _problem_lines(exc: BaseException) -> list[str]:
     return lines or [type(exc).__name__]
 
 
+def _upload_name(filename, default: str, allowed) -> tuple[str, str]:
+    """A safe file name for an upload and its suffix; an unknown suffix is an error."""
+    name = _safe_name(filename, default)
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
+        raise ValueError(
+            f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(allowed)}"
+        )
+    return name, suffix
+
+
 def read_events_upload(raw: bytes, filename: str) -> pd.DataFrame:
     """Write the upload to a temp file with its own suffix and load it with
     :func:`events.load_catalog` (YAML, CSV, JSON and TimelineJS are recognised there)."""
     import events as ev
 
-    name = _safe_name(filename, "events.yaml")
-    suffix = Path(name).suffix.lower()
-    if suffix not in EVENT_SUFFIXES:
-        raise ValueError(
-            f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(EVENT_SUFFIXES)}"
-        )
+    name, _ = _upload_name(filename, "events.yaml", EVENT_SUFFIXES)
     with tempfile.TemporaryDirectory(prefix="borderlines-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(raw)
@@ -288,12 +294,7 @@ def read_control_upload(raw: bytes, filename: str):
     :func:`geodata.read_control`. Import warnings are collected, not shown."""
     import geodata
 
-    name = _safe_name(filename, "control.geojson")
-    suffix = Path(name).suffix.lower()
-    if suffix not in CONTROL_SUFFIXES:
-        raise ValueError(
-            f"{name}: unknown file type {suffix or '(none)'!r}; allowed: {', '.join(CONTROL_SUFFIXES)}"
-        )
+    name, suffix = _upload_name(filename, "control.geojson", CONTROL_SUFFIXES)
     from geodata._archive import extract_control_folder
 
     with tempfile.TemporaryDirectory(prefix="borderlines-control-") as tmp:
