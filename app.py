@@ -701,7 +701,8 @@ def export_view(fmt, date, view, payload, set_progress=None, base=A.BUILTIN_KEY)
     try:
         if fmt == "linked":
             step(("2", "4"))
-            content = viz.linked_html(shown, ds.control, ds.regions)
+            selected = view.get("event") if view.get("event") in set(shown["id"]) else None
+            content = viz.linked_html(shown, ds.control, ds.regions, date=date, event=selected)
             step(("3", "4"))
             name = f"borderlines-linked-{date}.html"
             data = dcc.send_string(content, name)

@@ -273,3 +273,14 @@ def test_linked_html_is_linked_view_to_html(catalog):
     assert page.count('class="bl-linked"') == 1
     with pytest.raises(ValueError, match="mode must be one of"):
         viz.linked_html(catalog, mode="svg")
+
+
+def test_opening_date_and_event():
+    cat = events.load_catalog()
+    view = viz.linked_view(cat, date="2022-11-20", event="kherson-liberated-2022")
+    assert view.payload["start"] == "2022-11-20"
+    assert view.payload["event"] == "kherson-liberated-2022"
+    with pytest.raises(ValueError, match=r"Value of 'event' is not an event id in events: 'nope'"):
+        viz.linked_view(cat, event="nope")
+    with pytest.raises(ValueError, match=r"Value of 'date' is not a date: '20/11/2022'"):
+        viz.linked_view(cat, date="20/11/2022")

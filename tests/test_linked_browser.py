@@ -197,3 +197,23 @@ def test_slider_is_keyboard_operable_and_updates_hash(opened):
     )
     page.wait_for_function("location.hash.startsWith('#date=')")
     assert o.errors == []
+
+
+def test_page_opens_on_a_chosen_date_and_event(browser, tmp_path):
+    # what the app's "linked page" export writes: the current date and selected event
+    import events
+    import viz
+
+    path = tmp_path / "chosen.html"
+    cat = events.load_catalog()
+    view = viz.linked_view(cat, date="2022-11-20", event="kherson-liberated-2022")
+    viz.write_html(view, path, mode="inline")
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".bl-linked[data-bl-ready='1']", timeout=15000)
+        title = page.locator("[data-bl=panel] .bl-event-title").inner_text()
+        assert title == cat.set_index("id").loc["kherson-liberated-2022", "title"]
+        assert "2022" in page.locator("[data-bl=date-label]").inner_text()
+    finally:
+        page.close()

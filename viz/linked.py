@@ -28,6 +28,7 @@ import shapely
 
 from . import _style as S
 from . import export
+from ._dates import as_day
 from ._geo import line_arrays
 from ._text import clean, esc
 from .area_chart import area_chart
@@ -96,7 +97,14 @@ class LinkedView:
 
 
 def linked_view(
-    events: pd.DataFrame, control=None, regions=None, *, dates=None, title: str | None = None
+    events: pd.DataFrame,
+    control=None,
+    regions=None,
+    *,
+    dates=None,
+    title: str | None = None,
+    date=None,
+    event: str | None = None,
 ) -> LinkedView:
     """Timeline, map and area chart linked by a date slider, event clicks and region clicks.
 
@@ -113,6 +121,11 @@ def linked_view(
         built-in series, else the series' own dates.
     title : str, optional
         Page heading.
+    date : date-like, optional
+        The date the page opens on (default: the last slider step).
+    event : str, optional
+        Id of an event the page opens selected (its date, places and detail panel). A
+        ``#date=``/``#event=`` in the page's URL still wins.
 
     Returns
     -------
@@ -156,6 +169,10 @@ def linked_view(
         | {pd.Timestamp(d).normalize() for d in ev["date_lo"] if pd.Timestamp(d) >= STEPS_FROM}
     )
     start = steps[-1] if steps else pd.Timestamp("2024-12-31")
+    if date is not None:
+        start = as_day(date)
+    if event is not None and event not in set(ev["id"]):
+        raise ValueError(f"Value of 'event' is not an event id in events: {event!r}")
     k = _last_le(key_dates, start)
     start_codes = codes[k] if k >= 0 else [HELD] * len(pieces)
 
@@ -187,6 +204,7 @@ def linked_view(
         "pieces": pieces["iso_3166_2"].astype(str).tolist(),
         "steps": [d.strftime("%Y-%m-%d") for d in steps],
         "start": start.strftime("%Y-%m-%d"),
+        "event": event,
         "window_days": MAP_WINDOW_DAYS,
         "events": {r["id"]: _event_record(r) for _, r in ev.iterrows()},
         "regions": names,
@@ -492,12 +510,14 @@ def _day_label(iso: str) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
-def linked_html(events: pd.DataFrame, control=None, regions=None, *, mode: str = "inline") -> str:
-    """The linked view as HTML: ``linked_view(events, control, regions).to_html(mode)``.
+def linked_html(
+    events: pd.DataFrame, control=None, regions=None, *, mode: str = "inline", date=None, event=None
+) -> str:
+    """The linked view as HTML: ``linked_view(events, control, regions, ...).to_html(mode)``.
 
     Parameters
     ----------
-    events, control, regions
+    events, control, regions, date, event
         As for :func:`linked_view`.
     mode : {"inline", "cdn", "fragment"}
         ``inline`` works from ``file://`` with no network; ``cdn`` loads plotly.js from the plotly
@@ -518,4 +538,4 @@ def linked_html(events: pd.DataFrame, control=None, regions=None, *, mode: str =
     >>> page = viz.linked_html(events.load_catalog())             # doctest: +SKIP
     """
     export._check_mode(mode)
-    return linked_view(events, control, regions).to_html(mode)
+    return linked_view(events, control, regions, date=date, event=event).to_html(mode)

@@ -169,7 +169,10 @@
       base.ticks = { vals: list(figs.timeline.layout.xaxis.tickvals, 0), text: list(figs.timeline.layout.xaxis.ticktext, 0) };
       wire();
       fitTicks();
-      if (!restoreFromHash()) setDate(spec.start, false);
+      if (!restoreFromHash()) {
+        if (spec.event && eventOf(spec.event)) selectEvent(spec.event, false);
+        else setDate(spec.start, false);
+      }
       root.setAttribute("data-bl-ready", "1");
     });
 
