@@ -46,28 +46,36 @@ class ExportError(RuntimeError):
 # ---------------------------------------------------------------- files
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
-    """Write all of ``data`` to ``path`` or nothing: temp file in the same folder, then rename."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+@contextlib.contextmanager
+def _replacing(path: Path, suffix: str):
+    """A temporary file beside ``path``, as ``(fd, name)``, that replaces ``path`` when the block
+    succeeds and is removed when it fails; an OSError then names ``path``, not the temp file."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     except OSError as exc:
         raise _write_error(path, exc) from exc
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        yield fd, tmp
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _write_error(path, exc) from exc
         raise
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    """Write all of ``data`` to ``path`` or nothing: temp file in the same folder, then rename."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with _replacing(path, ".part") as (fd, tmp):
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
     return path
 
 
@@ -483,12 +491,8 @@ def write_video(
         raise ValueError("no frames to write")
     if not path.parent.exists():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    os.close(fd)
-    try:
+    with _replacing(path, ".mp4") as (fd, tmp):
+        os.close(fd)
         writer = None
         with image_batch():
             for fig in tqdm(
@@ -520,10 +524,4 @@ def write_video(
                     img = canvas
                 writer.send(img.tobytes())
         writer.close()
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _write_error(path, exc) from exc
-        raise
     return path
