@@ -15,11 +15,14 @@ _SHORT.maxlist = _SHORT.maxdict = 4
 class Problem:
     """One thing wrong with an event file or record.
 
+    ``rule`` is a stable id (``"duplicate-id"``, ``"bad-date"``, ``"yaml-depth"``, ...) that
+    programs and tests can rely on; ``message`` says the same for a person and may change.
     ``row`` is what a person editing the file looks for: the line number in a YAML or CSV file
     (the CSV header is line 1), or the 1-based position of the record in JSON or in memory.
     """
 
     rule: str
+    message: str
     file: str | None = None
     row: int | None = None
     event_id: str | None = None
@@ -42,8 +45,8 @@ class Problem:
         if self.has_value:
             parts.append(f"value {_SHORT.repr(self.value)}")
         if len(parts) == 1:
-            return f"{head}: {self.rule}"
-        return f"{' '.join(parts)} -- {self.rule}"
+            return f"{head}: {self.message} [{self.rule}]"
+        return f"{' '.join(parts)} -- {self.message} [{self.rule}]"
 
 
 class EventValidationError(ValueError):
@@ -55,3 +58,8 @@ class EventValidationError(ValueError):
         lines = [f"{n} problem{'s' if n != 1 else ''} found in event data:"]
         lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
         super().__init__("\n".join(lines))
+
+    @property
+    def rules(self) -> list[str]:
+        """The rule id of each problem, in order."""
+        return [p.rule for p in self.problems]

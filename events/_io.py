@@ -27,8 +27,9 @@ SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "json"}
 CATALOG_RESOURCE = "catalog.yaml"
 
 
-def _fail(file, rule, row=None):
-    raise EventValidationError([Problem(rule, file, row)])
+def _fail(file, rule, message, row=None):
+    """Raise for a problem with the whole file (``rule`` is the stable id, see Problem)."""
+    raise EventValidationError([Problem(rule, message, file, row)])
 
 
 def read_text(path: str | os.PathLike) -> tuple[str, str]:
@@ -38,14 +39,19 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        _fail(str(path), "file not found")
+        _fail(str(path), "file-not-found", "file not found")
     except OSError as exc:
-        _fail(str(path), f"cannot read the file: {exc.strerror}")
+        _fail(str(path), "file-unreadable", f"cannot read the file: {exc.strerror}")
     if path.is_dir():
-        _fail(str(path), "is a folder; give an event file (.yaml, .yml, .csv or .json)")
+        _fail(
+            str(path),
+            "file-is-folder",
+            "is a folder; give an event file (.yaml, .yml, .csv or .json)",
+        )
     if size > MAX_BYTES:
         _fail(
             name,
+            "file-too-large",
             f"file is {size / 1e6:.1f} MB; event files are limited to {MAX_BYTES // 2**20} MiB",
         )
     raw = path.read_bytes()
@@ -55,20 +61,25 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
 def decode(raw: bytes, name: str) -> str:
     """Decode bytes as UTF-8 (BOM allowed); raise a clear error naming the byte offset."""
     if not raw.strip():
-        _fail(name, "the file is empty")
+        _fail(name, "file-empty", "the file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _fail(name, "the file is UTF-16; save it as UTF-8")
+        _fail(name, "encoding", "the file is UTF-16; save it as UTF-8")
     if b"\x00" in raw:
         at = raw.index(b"\x00")
-        _fail(name, f"NUL byte at byte {at}: UTF-16 without a BOM, or not text; save as UTF-8")
+        _fail(
+            name,
+            "encoding",
+            f"NUL byte at byte {at}: UTF-16 without a BOM, or not text; save as UTF-8",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         _fail(
             name,
+            "encoding",
             f"not valid UTF-8 at byte {exc.start} (line {line}); save the file as UTF-8",
-            row=None,
+            row=line,
         )
 
 
@@ -96,9 +107,9 @@ class _YAMLLoader(_YAMLBase):
 _YAMLLoader.add_constructor("tag:yaml.org,2002:timestamp", _YAMLLoader.construct_yaml_timestamp)
 
 
-def _yaml_depth(text: str) -> int:
+def _max_depth(events_) -> int:
     depth = 0
-    for event in yaml.parse(text, Loader=_YAMLLoader):
+    for event in events_:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -106,6 +117,28 @@ def _yaml_depth(text: str) -> int:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return depth
+
+
+def _yaml_depth(text: str) -> int:
+    """How deep the text nests, counted up to just past MAX_YAML_DEPTH.
+
+    libyaml (0.2.6 and newer) refuses nesting past its own limit of 1000 levels with its own
+    message, before our limit is reached on the event stream. When it refuses anything, the
+    text up to where it stopped is scanned again with PyYAML's pure-Python parser, which has
+    no such limit, so a deep file gets our rule and not a library's sentence.
+    """
+    try:
+        return _max_depth(yaml.parse(text, Loader=_YAMLLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        head = text if mark is None else text[: mark.index + 4096]
+        try:
+            depth = _max_depth(yaml.parse(head, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            depth = 0  # the cut-off text is not valid YAML either: report libyaml's error
+        if depth > MAX_YAML_DEPTH:
+            return depth
+        raise
 
 
 def _expanded(node, memo: dict) -> int:
@@ -119,30 +152,51 @@ def _expanded(node, memo: dict) -> int:
     return memo[id(node)]
 
 
+def _at(mark) -> str:
+    return f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
 def _yaml_records(text: str, name: str):
     loader = _YAMLLoader(text)
     try:
         if _yaml_depth(text) > MAX_YAML_DEPTH:
-            _fail(name, f"YAML nesting is deeper than {MAX_YAML_DEPTH} levels")
+            _fail(name, "yaml-depth", f"YAML nesting is deeper than {MAX_YAML_DEPTH} levels")
         tree = loader.get_single_node()
         memo: dict = {}
         if tree is not None and _expanded(tree, memo) > len(memo) + MAX_YAML_ALIAS_VALUES:
             _fail(
                 name,
+                "yaml-aliases",
                 f"YAML aliases (*name) expand to more than {MAX_YAML_ALIAS_VALUES:,} values; "
                 "write the values out instead",
             )
         data = loader.construct_document(tree) if tree is not None else None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        tag = re.match(r"!\S*", text[mark.index :]) if mark else None
+        shown = f" {tag.group()!r}" if tag else ""
+        _fail(
+            name,
+            "yaml-tag",
+            f"the YAML tag{shown}{_at(mark)} is not allowed: event files hold plain values only",
+            row=mark.line + 1 if mark else None,
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        _fail(name, f"not valid YAML{where}: {problem} (is the file truncated?)")
+        _fail(
+            name,
+            "yaml-syntax",
+            f"not valid YAML{_at(mark)}: {problem} (is the file truncated?)",
+            row=mark.line + 1 if mark else None,
+        )
     except EventValidationError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         # PyYAML's constructors raise bare errors on values such as `!!int abc`.
-        _fail(name, f"not valid YAML: cannot read a value ({type(exc).__name__}: {exc})")
+        _fail(
+            name, "yaml-value", f"not valid YAML: cannot read a value ({type(exc).__name__}: {exc})"
+        )
     finally:
         loader.dispose()
     if isinstance(data, dict) and "events" in data:
@@ -150,7 +204,11 @@ def _yaml_records(text: str, name: str):
         # The last 'events' key wins, as in PyYAML; a merged one (<<: *x) has no node here.
         tree = next((v for k, v in reversed(tree.value) if k.value == "events"), None)
     if not isinstance(data, list):
-        _fail(name, "a YAML event file is a list of events (or a mapping with an 'events' list)")
+        _fail(
+            name,
+            "not-a-list",
+            "a YAML event file is a list of events (or a mapping with an 'events' list)",
+        )
     nodes = tree.value if isinstance(tree, yaml.SequenceNode) else []
     rows = [node.start_mark.line + 1 for node in nodes] if len(nodes) == len(data) else None
     return data, rows
@@ -165,12 +223,28 @@ def _json_load(text: str, name: str):
     except json.JSONDecodeError as exc:
         _fail(
             name,
-            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg} (is the file truncated?)",
+            "json-syntax",
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg} "
+            "(is the file truncated?)",
+            row=exc.lineno,
         )
     except RecursionError:
-        _fail(name, "JSON nesting is too deep")
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        _fail(name, f"not valid JSON: {exc}")
+        _fail(name, "json-depth", "JSON nesting is too deep")
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        _fail(
+            name,
+            "json-value",
+            "not valid JSON: a value cannot be read (a number of more than 4,300 digits?)",
+        )
+
+
+def _json_why(exc: Exception) -> str:
+    """Why a JSON text inside a cell failed, in our words where the library's are unclear."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at column {exc.colno}"
+    return "a value cannot be read"
 
 
 def _is_timelinejs_json(data) -> bool:
@@ -198,7 +272,9 @@ def _csv_rows(text: str, name: str):
             rows.append((line, values))
             line = reader.line_num + 1
     except csv.Error as exc:
-        _fail(name, f"not valid CSV near line {reader.line_num}: {exc}")
+        _fail(
+            name, "csv-syntax", f"not valid CSV near line {reader.line_num}: {exc}", reader.line_num
+        )
     header = [h.strip() for h in header]
     return header, rows
 
@@ -210,8 +286,12 @@ def _split(cell: str, name: str = "", line: int | None = None) -> list:
         try:
             items = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            why = getattr(exc, "msg", None) or str(exc)
-            _fail(name, f"a list cell starting with '[' must be a JSON array: {why}", row=line)
+            _fail(
+                name,
+                "csv-list-cell",
+                f"a list cell starting with '[' must be a JSON array: {_json_why(exc)}",
+                row=line,
+            )
         return items if isinstance(items, list) else [items]
     return [x.strip() for x in cell.split(LIST_SEP) if x.strip()]
 
@@ -234,7 +314,7 @@ def _csv_place(item: str):
 def _csv_records(text: str, name: str):
     header, rows = _csv_rows(text, name)
     if len(set(header)) != len(header):
-        _fail(name, f"the CSV header repeats a column: {header}", row=1)
+        _fail(name, "csv-header", f"the CSV header repeats a column: {header}", row=1)
     flat_src = [f"source_{k}" for k in SOURCE_FIELDS]
     records, lines = [], []
     for line, values in rows:
@@ -242,7 +322,10 @@ def _csv_records(text: str, name: str):
             continue
         if len(values) != len(header):
             _fail(
-                name, f"has {len(values)} cells but the header has {len(header)} columns", row=line
+                name,
+                "csv-ragged",
+                f"has {len(values)} cells but the header has {len(header)} columns",
+                row=line,
             )
         cells = dict(zip(header, values, strict=True))
         rec = {k: v for k, v in cells.items() if k not in flat_src and k != "sources"}
@@ -259,8 +342,12 @@ def _csv_records(text: str, name: str):
             try:
                 sources = json.loads(cells["sources"])
             except (ValueError, RecursionError) as exc:
-                why = getattr(exc, "msg", None) or str(exc)
-                _fail(name, f"the 'sources' cell is not a JSON list of sources: {why}", row=line)
+                _fail(
+                    name,
+                    "csv-sources-cell",
+                    f"the 'sources' cell is not a JSON list of sources: {_json_why(exc)}",
+                    row=line,
+                )
             if not isinstance(sources, list):
                 sources = [sources]  # validation reports what is wrong with it
         if any(cells.get(c, "").strip() for c in flat_src):
@@ -311,7 +398,11 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        _fail(path.name, f"unknown file type {path.suffix!r}; allowed: {', '.join(SUFFIXES)}")
+        _fail(
+            path.name,
+            "file-type",
+            f"unknown file type {path.suffix!r}; allowed: {', '.join(SUFFIXES)}",
+        )
     name, text = read_text(path)
     if kind == "yaml":
         records, rows = _yaml_records(text, name)
@@ -327,6 +418,7 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
             if not isinstance(data, list):
                 _fail(
                     name,
+                    "not-a-list",
                     "a JSON event file is a list of events (or an object with an 'events' list)",
                 )
             records, rows = data, None

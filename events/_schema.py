@@ -114,9 +114,12 @@ class _Collector:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, rule, *, row=None, event_id=None, field=None, value=None, has_value=True):
+    def add(
+        self, rule, message, *, row=None, event_id=None, field=None, value=None, has_value=True
+    ):
+        has_value = has_value and value is not None
         self.problems.append(
-            Problem(rule, self.file, row, event_id, field, value, has_value and value is not None)
+            Problem(rule, message, self.file, row, event_id, field, value, has_value)
         )
 
 
@@ -140,6 +143,7 @@ def _place(item, report):
         if REGION_RE.match(code):
             return "code", code
         report(
+            "bad-place",
             "a place must be an ISO 3166 code such as 'UA-43' or 'NL' (two capital letters, "
             "optionally a hyphen and 1-3 letters or digits), or a point {name, lon, lat}",
             item,
@@ -153,35 +157,53 @@ def _place(item, report):
             lon = lat = math.nan
         if unknown or not (-180 <= lon <= 180 and -90 <= lat <= 90):
             report(
+                "bad-place",
                 "a point needs numeric lon in [-180, 180] and lat in [-90, 90] (keys: name, lon, lat)",
                 item,
             )
             return None
         name = item.get("name")
         return "point", {"name": str(name) if not _missing(name) else "", "lon": lon, "lat": lat}
-    report("a place must be a region code string or a point mapping {name, lon, lat}", item)
+    report(
+        "bad-place",
+        "a place must be a region code string or a point mapping {name, lon, lat}",
+        item,
+    )
     return None
 
 
 def _check_sources(value, add):
     items = _as_list(value)
     if items is None or not items:
-        add("at least one source is required: a list of {title, publisher, url, date}", value)
+        add(
+            "no-source",
+            "at least one source is required: a list of {title, publisher, url, date}",
+            value,
+        )
         return []
     out = []
     for i, src in enumerate(items, 1):
         if not isinstance(src, dict):
-            add(f"source {i} must be a mapping with title, publisher, url, date", src)
+            add("bad-source", f"source {i} must be a mapping with title, publisher, url, date", src)
             continue
         unknown = sorted(str(k) for k in set(src) - set(SOURCE_FIELDS))
         if unknown:
-            add(f"source {i} has unknown keys {unknown}; allowed: {list(SOURCE_FIELDS)}", src)
+            add(
+                "bad-source",
+                f"source {i} has unknown keys {unknown}; allowed: {list(SOURCE_FIELDS)}",
+                src,
+            )
         if not is_http_url(src.get("url")):
-            add(f"source {i} needs a url starting with http:// or https://", src.get("url"))
+            add(
+                "bad-url",
+                f"source {i} needs a url starting with http:// or https://",
+                src.get("url"),
+            )
         if _missing(src.get("title")):
-            add(f"source {i} needs a title", src.get("title"))
+            add("bad-source", f"source {i} needs a title", src.get("title"))
         if not _missing(src.get("archive_url")) and not is_http_url(src.get("archive_url")):
             add(
+                "bad-url",
                 f"source {i}: archive_url must start with http:// or https://",
                 src.get("archive_url"),
             )
@@ -192,7 +214,7 @@ def _check_sources(value, add):
             try:
                 clean["date"] = parse_date(src.get("date")).iso()
             except DateError as exc:
-                add(f"source {i} date: {exc}", src.get("date"))
+                add("bad-date", f"source {i} date: {exc}", src.get("date"))
         out.append(clean)
     return out
 
@@ -220,32 +242,52 @@ def normalize_records(
     if rows is None:
         rows = list(range(1, len(records) + 1))
     if not records:
-        col.add("the file holds no events", has_value=False)
+        col.add("no-events", "the file holds no events", has_value=False)
         raise EventValidationError(col.problems)
 
     out = []
     ids = []
     for rec, row in zip(records, rows, strict=True):
         if not isinstance(rec, dict):
-            col.add("each event must be a mapping of field names to values", row=row, value=rec)
+            col.add(
+                "not-a-record",
+                "each event must be a mapping of field names to values",
+                row=row,
+                value=rec,
+            )
             continue
         eid = rec.get("id")
         eid_s = eid.strip() if isinstance(eid, str) else None
         shown = _shown(eid_s)
 
-        def add(rule, value=None, field=None, _row=row, _eid=shown, has_value=True):
-            col.add(rule, row=_row, event_id=_eid, field=field, value=value, has_value=has_value)
+        def add(rule, message, value=None, field=None, _row=row, _eid=shown, has_value=True):
+            col.add(
+                rule,
+                message,
+                row=_row,
+                event_id=_eid,
+                field=field,
+                value=value,
+                has_value=has_value,
+            )
 
         # Keys are not always text (YAML reads `1: x` as an int key).
         unknown = [(str(k), v) for k, v in rec.items() if k not in FIELDS and not _missing(v)]
         for k, v in sorted(unknown, key=lambda kv: kv[0]):
-            add(f"unknown field; allowed fields: {', '.join(FIELDS)}", v, field=k)
+            add("unknown-field", f"unknown field; allowed fields: {', '.join(FIELDS)}", v, field=k)
         for f in REQUIRED:
             if f != "sources" and _missing(rec.get(f)):
-                add("required field is missing or empty", rec.get(f), field=f, has_value=False)
+                add(
+                    "required",
+                    "required field is missing or empty",
+                    rec.get(f),
+                    field=f,
+                    has_value=False,
+                )
 
         if not _missing(eid) and not (isinstance(eid, str) and ID_RE.match(eid.strip())):
             add(
+                "bad-id",
                 "an id is a slug: lowercase letters a-z, digits and hyphens, at most 100 characters",
                 eid,
                 "id",
@@ -254,30 +296,40 @@ def normalize_records(
 
         title = rec.get("title")
         if not _missing(title) and not isinstance(title, str):
-            add("title must be text", title, "title")
+            add("bad-type", "title must be text", title, "title")
         for f in ("title", "summary"):
             bad = _control_char(rec.get(f))
             if bad:
-                add(f"contains the control character U+{ord(bad):04X}; remove it", rec.get(f), f)
+                add(
+                    "control-char",
+                    f"contains the control character U+{ord(bad):04X}; remove it",
+                    rec.get(f),
+                    f,
+                )
 
         start = end = None
         if not _missing(rec.get("start")):
             try:
                 start = parse_date(rec["start"])
             except DateError as exc:
-                add(str(exc), rec["start"], "start")
+                add("bad-date", str(exc), rec["start"], "start")
         if not _missing(rec.get("end")):
             try:
                 end = parse_date(rec["end"])
             except DateError as exc:
-                add(str(exc), rec["end"], "end")
+                add("bad-date", str(exc), rec["end"], "end")
         if start and end and end.last < start.first:
-            add(f"end is before start ({start.iso()})", rec["end"], "end")
+            add("date-order", f"end is before start ({start.iso()})", rec["end"], "end")
 
         precision = rec.get("precision")
         if not _missing(precision):
             if precision not in PRECISIONS:
-                add(f"precision must be one of {', '.join(PRECISIONS)}", precision, "precision")
+                add(
+                    "bad-precision",
+                    f"precision must be one of {', '.join(PRECISIONS)}",
+                    precision,
+                    "precision",
+                )
             elif (
                 start
                 and precision == "decade"
@@ -287,6 +339,7 @@ def normalize_records(
                 start = PartialDate(start.year, precision="decade")
             elif start and precision != start.precision:
                 add(
+                    "bad-precision",
                     f"precision does not match the form of start {start.iso()!r} "
                     f"(which is {start.precision} precision)",
                     precision,
@@ -301,12 +354,14 @@ def normalize_records(
                 start_os = f"{y:04d}-{m:02d}-{d:02d}"
                 if start is None or start.precision != "day":
                     add(
+                        "bad-old-style",
                         "an Old-Style date needs a start with day precision",
                         rec["start_os"],
                         "start_os",
                     )
                 elif greg != start.first:
                     add(
+                        "bad-old-style",
                         f"Old-Style (Julian) {start_os} is {greg.isoformat()} in the Gregorian "
                         f"calendar, but start is {start.iso()}",
                         rec["start_os"],
@@ -314,12 +369,13 @@ def normalize_records(
                     )
                 elif greg >= GREGORIAN_SWITCH_RU:
                     add(
+                        "bad-old-style",
                         "Old-Style dates apply only before 14 February 1918",
                         rec["start_os"],
                         "start_os",
                     )
             except DateError as exc:
-                add(str(exc), rec["start_os"], "start_os")
+                add("bad-date", str(exc), rec["start_os"], "start_os")
 
         circa = rec.get("circa")
         if _missing(circa):
@@ -334,7 +390,7 @@ def normalize_records(
         ):
             circa = circa.strip().lower() in ("true", "yes", "1")
         elif not isinstance(circa, bool):
-            add("circa must be true or false", circa, "circa")
+            add("bad-type", "circa must be true or false", circa, "circa")
             circa = False
 
         bounds = {}
@@ -343,18 +399,22 @@ def normalize_records(
                 try:
                     bounds[f] = parse_date(rec[f])
                 except DateError as exc:
-                    add(str(exc), rec[f], f)
+                    add("bad-date", str(exc), rec[f], f)
         given = [f for f in ("earliest", "latest") if not _missing(rec.get(f))]
         if len(given) == 1:
             add(
-                "earliest and latest go together: give both or neither", rec.get(given[0]), given[0]
+                "bad-bounds",
+                "earliest and latest go together: give both or neither",
+                rec.get(given[0]),
+                given[0],
             )
         if len(bounds) == 2 and bounds["latest"].last < bounds["earliest"].first:
-            add("latest is before earliest", rec.get("latest"), "latest")
+            add("date-order", "latest is before earliest", rec.get("latest"), "latest")
 
         category = normalize_category(rec.get("category"))
         if category is None and not _missing(rec.get("category")):
             add(
+                "unknown-category",
                 f"unknown category; allowed: {', '.join(CATEGORIES)}",
                 rec.get("category"),
                 "category",
@@ -364,23 +424,25 @@ def normalize_records(
         for f in ("actors", "tags", "related"):
             items = _as_list(rec.get(f))
             if items is None or not all(isinstance(x, str) and x.strip() for x in items):
-                add("must be a list of non-empty strings", rec.get(f), f)
+                add("bad-list", "must be a list of non-empty strings", rec.get(f), f)
                 items = []
             lists[f] = [x.strip() for x in items]
 
         places, points = [], []
         raw_places = _as_list(rec.get("places"))
         if raw_places is None:
-            add("places must be a list", rec.get("places"), "places")
+            add("bad-list", "places must be a list", rec.get("places"), "places")
             raw_places = []
         for item in raw_places:
-            got = _place(item, lambda rule, v: add(rule, v, "places"))
+            got = _place(item, lambda rule, msg, v: add(rule, msg, v, "places"))
             if got and got[0] == "code":
                 places.append(got[1])
             elif got:
                 points.append(got[1])
 
-        sources = _check_sources(rec.get("sources"), lambda rule, v: add(rule, v, "sources"))
+        sources = _check_sources(
+            rec.get("sources"), lambda rule, msg, v: add(rule, msg, v, "sources")
+        )
 
         lo = hi = None
         if start:
@@ -426,6 +488,7 @@ def normalize_records(
         if eid and counts[eid] > 1:
             others = [r for i, r in ids if i == eid and r != row]
             col.add(
+                "duplicate-id",
                 f"duplicate id: also used at row {', '.join(map(str, others))}",
                 row=row,
                 event_id=_shown(eid),
@@ -437,6 +500,7 @@ def normalize_records(
         for rel in rec["related"]:
             if rel not in known:
                 col.add(
+                    "unknown-related",
                     "related id does not exist in this data",
                     row=rec["_row"],
                     event_id=_shown(rec["id"]),

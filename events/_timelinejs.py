@@ -114,6 +114,7 @@ def _event(row: dict, name: str, line: int, category_map, default_category, prob
     else:
         problems.append(
             Problem(
+                "timelinejs-group",
                 f"the Group column is empty; set it to one of {', '.join(CATEGORIES)} "
                 "or pass default_category=",
                 name,
@@ -174,7 +175,7 @@ def timelinejs_csv_records(header, text, name, category_map=None, default_catego
     missing = [c for c in ("Year", "Headline") if c not in header]
     if missing:
         raise EventValidationError(
-            [Problem(f"not a TimelineJS sheet: no {missing} column", name, 1)]
+            [Problem("timelinejs-columns", f"not a TimelineJS sheet: no {missing} column", name, 1)]
         )
     events, lines, problems = [], [], []
     meta = meta if meta is not None else {}
@@ -183,7 +184,12 @@ def timelinejs_csv_records(header, text, name, category_map=None, default_catego
             continue
         if len(values) > len(header):
             problems.append(
-                Problem(f"has {len(values)} cells but the header has {len(header)}", name, line)
+                Problem(
+                    "csv-ragged",
+                    f"has {len(values)} cells but the header has {len(header)}",
+                    name,
+                    line,
+                )
             )
             continue
         c = dict(zip(header, values + [""] * (len(header) - len(values)), strict=True))
@@ -251,7 +257,14 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
     for i, e in enumerate(data["events"], 1):
         if not isinstance(e, dict):
             problems.append(
-                Problem("each TimelineJS event must be an object", name, i, value=e, has_value=True)
+                Problem(
+                    "not-a-record",
+                    "each TimelineJS event must be an object",
+                    name,
+                    i,
+                    value=e,
+                    has_value=True,
+                )
             )
             continue
         text, media = _obj(e.get("text")), _obj(e.get("media"))
@@ -318,14 +331,20 @@ def read_timelinejs(
         data = _json_load(text, name)
         if not isinstance(data, dict) or not isinstance(data.get("events"), list):
             raise EventValidationError(
-                [Problem("TimelineJS JSON is an object with an 'events' list", name)]
+                [Problem("not-a-list", "TimelineJS JSON is an object with an 'events' list", name)]
             )
         recs, rows = timelinejs_records(data, name, category_map, default_category, meta)
     elif path.suffix.lower() == ".csv":
         recs, rows = timelinejs_csv_records(None, text, name, category_map, default_category, meta)
     else:
         raise EventValidationError(
-            [Problem(f"unknown TimelineJS file type {path.suffix!r}; allowed: .csv, .json", name)]
+            [
+                Problem(
+                    "file-type",
+                    f"unknown TimelineJS file type {path.suffix!r}; allowed: .csv, .json",
+                    name,
+                )
+            ]
         )
     df = normalize_records(recs, file=name, rows=rows)
     df.attrs.update(meta)

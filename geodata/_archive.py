@@ -29,7 +29,9 @@ def _member_parts(zip_name: str, info: zipfile.ZipInfo) -> list[str]:
 
     def refuse(why: str) -> ControlImportError:
         return ControlImportError(
-            f"{zip_name}: member {name!r} {why}; refusing to extract this zip."
+            f"{zip_name}: member {name!r} {why}; refusing to extract this zip.",
+            rule="zip-unsafe-member",
+            file=zip_name,
         )
 
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
@@ -87,13 +89,17 @@ def safe_extract(
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ControlImportError(f"{zip_name}: is not a readable zip file ({exc}).") from None
+        raise ControlImportError(
+            f"{zip_name}: is not a readable zip file ({exc}).", rule="zip-corrupt", file=zip_name
+        ) from None
     written: list[Path] = []
     with archive:
         members = archive.infolist()
         if len(members) > max_files:
             raise ControlImportError(
-                f"{zip_name}: holds {len(members):,} members, more than max_files={max_files:,}."
+                f"{zip_name}: holds {len(members):,} members, more than max_files={max_files:,}.",
+                rule="zip-too-many-files",
+                file=zip_name,
             )
         plan = [(info, _member_parts(zip_name, info)) for info in members]
         declared = sum(info.file_size for info in members)
@@ -102,7 +108,9 @@ def safe_extract(
             raise ControlImportError(
                 f"{zip_name}: members declare {declared:,} bytes uncompressed (the largest, "
                 f"member {biggest.filename!r}, {biggest.file_size:,}), more than "
-                f"max_bytes={max_bytes:,}: a zip bomb or too big to import."
+                f"max_bytes={max_bytes:,}: a zip bomb or too big to import.",
+                rule="zip-too-large",
+                file=zip_name,
             )
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
@@ -113,7 +121,9 @@ def safe_extract(
                 if root not in target.resolve().parents:
                     raise ControlImportError(
                         f"{zip_name}: member {info.filename!r} resolves outside the target "
-                        "folder; refusing to extract this zip."
+                        "folder; refusing to extract this zip.",
+                        rule="zip-unsafe-member",
+                        file=zip_name,
                     )
                 try:
                     if info.is_dir():
@@ -128,22 +138,30 @@ def safe_extract(
                                 raise ControlImportError(
                                     f"{zip_name}: member {info.filename!r} inflates past "
                                     f"max_bytes={max_bytes:,} in total: a zip bomb or too big "
-                                    "to import."
+                                    "to import.",
+                                    rule="zip-too-large",
+                                    file=zip_name,
                                 )
                             out.write(chunk)
                 except (FileExistsError, NotADirectoryError):
                     raise ControlImportError(
                         f"{zip_name}: member {info.filename!r} is already in the target folder "
                         "(a name twice in the zip, or a folder not empty); extract into an "
-                        "empty folder."
+                        "empty folder.",
+                        rule="zip-duplicate-member",
+                        file=zip_name,
                     ) from None
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                     raise ControlImportError(
-                        f"{zip_name}: member {info.filename!r} is corrupt ({exc})."
+                        f"{zip_name}: member {info.filename!r} is corrupt ({exc}).",
+                        rule="zip-corrupt",
+                        file=zip_name,
                     ) from None
                 except (RuntimeError, NotImplementedError) as exc:  # encrypted, odd compression
                     raise ControlImportError(
-                        f"{zip_name}: member {info.filename!r} cannot be read ({exc})."
+                        f"{zip_name}: member {info.filename!r} cannot be read ({exc}).",
+                        rule="zip-corrupt",
+                        file=zip_name,
                     ) from None
         except ControlImportError:
             for path in written:
@@ -173,12 +191,16 @@ def extract_control_folder(
     )
     if not folders:
         raise ControlImportError(
-            f"{zip_name}: holds no control files: expected *.geojson or *.json files."
+            f"{zip_name}: holds no control files: expected *.geojson or *.json files.",
+            rule="no-files",
+            file=zip_name,
         )
     if len(folders) > 1:
         shown = ", ".join(f"{f.relative_to(root).as_posix() or '.'}/" for f in folders[:5])
         raise ControlImportError(
             f"{zip_name}: holds control files in {len(folders)} folders ({shown}); zip one "
-            "folder at a time."
+            "folder at a time.",
+            rule="zip-many-folders",
+            file=zip_name,
         )
     return folders[0]

@@ -190,7 +190,8 @@ def _resolve_paths(path) -> list[Path]:
         )
         if not files:
             raise ControlImportError(
-                f"Folder {text!r} holds no control files: expected *.geojson or *.json files."
+                f"Folder {text!r} holds no control files: expected *.geojson or *.json files.",
+                rule="no-files",
             )
         return files
     if target.is_file():
@@ -201,11 +202,13 @@ def _resolve_paths(path) -> list[Path]:
         if not files:
             raise ControlImportError(
                 f"Pattern {text!r} matches no files: pass a file, a folder of *.geojson "
-                "files, or a glob pattern such as 'archive/*.geojson'."
+                "files, or a glob pattern such as 'archive/*.geojson'.",
+                rule="no-files",
             )
         return files
     raise ControlImportError(
-        f"{text!r} does not exist: pass a file, a folder of *.geojson files, or a glob pattern."
+        f"{text!r} does not exist: pass a file, a folder of *.geojson files, or a glob pattern.",
+        rule="not-found",
     )
 
 
@@ -214,17 +217,23 @@ def _read_text(path: Path) -> tuple[bytes, str]:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ControlImportError(
                 f"{path.name}: is {path.stat().st_size / 2**20:,.0f} MiB; control files are "
-                f"limited to {MAX_FILE_BYTES // 2**20} MiB each — split the archive by date."
+                f"limited to {MAX_FILE_BYTES // 2**20} MiB each — split the archive by date.",
+                rule="file-too-large",
+                file=path.name,
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise ControlImportError(f"{path.name}: cannot be read ({exc.strerror}).") from None
+        raise ControlImportError(
+            f"{path.name}: cannot be read ({exc.strerror}).", rule="file-unreadable", file=path.name
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ControlImportError(
             f"{path.name}: is not UTF-8 text (invalid byte at position {exc.start}); "
-            "GeoJSON must be UTF-8 — re-save the file as UTF-8."
+            "GeoJSON must be UTF-8 — re-save the file as UTF-8.",
+            rule="encoding",
+            file=path.name,
         ) from None
     return raw, text
 
@@ -305,7 +314,9 @@ def _unknown_format(path: Path, text: str) -> ControlImportError:
         f"{path.name}: unknown format. Expected one of: DeepStateMap export (features with "
         "'name' and 'fill'), DeepStateMap daily file (one MultiPolygon, no properties), ISW "
         f"layer file ('layer' or 'datetime' field). Pass source= one of {list(SOURCES)} "
-        "if you know which it is."
+        "if you know which it is.",
+        rule="unknown-format",
+        file=path.name,
     )
 
 
@@ -313,7 +324,9 @@ def _corrupt(path: Path, detail: str = "") -> ControlImportError:
     detail = f" ({detail})" if detail else ""
     return ControlImportError(
         f"{path.name}: is not valid GeoJSON — the file is corrupt or truncated{detail}. "
-        "Expected a GeoJSON FeatureCollection; download the file again."
+        "Expected a GeoJSON FeatureCollection; download the file again.",
+        rule="geojson-corrupt",
+        file=path.name,
     )
 
 
@@ -346,7 +359,9 @@ def _date_from_name(stem: str, *, unix: bool) -> pd.Timestamp | None:
 def _no_date(path: Path, expected: str) -> ControlImportError:
     return ControlImportError(
         f"{path.name}: cannot read a date from the file name or its content; expected {expected}. "
-        "Rename the file to carry its date."
+        "Rename the file to carry its date.",
+        rule="no-date",
+        file=path.name,
     )
 
 
@@ -373,7 +388,8 @@ def _clip_geometry(clip):
         shapely.prepare(outline)
         return outline, "the clip outline"
     raise ControlImportError(
-        f"clip={clip!r} is not allowed: pass True (clip to Ukraine), False, or a shapely polygon."
+        f"clip={clip!r} is not allowed: pass True (clip to Ukraine), False, or a shapely polygon.",
+        rule="bad-argument",
     )
 
 
@@ -458,7 +474,9 @@ def _to_wgs84(path: Path, frame: gpd.GeoDataFrame, lines: list) -> np.ndarray:
                     f"y {ymin:,.0f} … {ymax:,.0f}) where degrees are expected ({claimed}, "
                     "declared or GeoJSON's default), which allow only -180…180 and -90…90. "
                     "Declare the real CRS in the file "
-                    "(e.g. with ogr2ogr -a_srs EPSG:3857) or export it in EPSG:4326."
+                    "(e.g. with ogr2ogr -a_srs EPSG:3857) or export it in EPSG:4326.",
+                    rule="projected-coordinates",
+                    file=path.name,
                 )
     if crs is not None and not (crs.equals("EPSG:4326") or crs.equals("OGC:CRS84")):
         geoms = np.asarray(frame.geometry.to_crs("EPSG:4326").array, dtype=object)
@@ -491,7 +509,9 @@ def _polygon_mask(name: str, geoms: np.ndarray, source: str, lines: list):
         kinds = _type_counts(geoms[other]) or "nothing"
         raise ControlImportError(
             f"{name}: contains no polygons (found {kinds}); control files must hold Polygon "
-            "or MultiPolygon features."
+            "or MultiPolygon features.",
+            rule="no-polygons",
+            file=name,
         )
     if missing.any():
         lines.append(f"{name}: dropped {_plural(int(missing.sum()), 'feature')} with no geometry")
@@ -718,7 +738,9 @@ def _isw_rows(path, frame, is_poly, lines):
             raise ControlImportError(
                 f"{path.name}: cannot tell which ISW layer this file holds: it has no 'layer' "
                 "field and its name does not end in a known layer (expected "
-                "YYYYMMDD_<Layer>.geojson, e.g. 20220930_RussianAssessedCoTinUkraine.geojson)."
+                "YYYYMMDD_<Layer>.geojson, e.g. 20220930_RussianAssessedCoTinUkraine.geojson).",
+                rule="isw-layer",
+                file=path.name,
             )
         layers = np.full(n, layer, dtype=object)
 
@@ -770,7 +792,8 @@ def _check_source(source) -> None:
     allowed = ("auto", *SOURCES)
     if source not in allowed:
         raise ControlImportError(
-            f"source={source!r} is not a known archive format; expected one of {list(allowed)}."
+            f"source={source!r} is not a known archive format; expected one of {list(allowed)}.",
+            rule="bad-argument",
         )
 
 
@@ -790,7 +813,8 @@ def _detect(files: list[Path]) -> tuple[str, dict]:
             parts.append(f"{found}: {shown}")
         raise ControlImportError(
             "The files mix archive formats (" + "; ".join(parts) + "). Import one format at "
-            "a time: put each in its own folder or use a glob pattern."
+            "a time: put each in its own folder or use a glob pattern.",
+            rule="mixed-formats",
         )
     return next(iter(by_source)), sniffs
 
@@ -990,12 +1014,7 @@ def write_series(gdf: gpd.GeoDataFrame, path) -> Path:
             f"expected one of {list(_SERIES_SUFFIXES)}."
         )
     if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise GeodataError(
-                "Writing GeoParquet needs pyarrow: pip install pyarrow (or write a .gpkg)."
-            ) from None
+        _need_pyarrow("Writing")
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise GeodataError(
             f"gdf must be a GeoDataFrame (from read_control), not {type(gdf).__name__}."
@@ -1013,6 +1032,17 @@ def write_series(gdf: gpd.GeoDataFrame, path) -> Path:
         for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
     return target
+
+
+def _need_pyarrow(doing: str) -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise GeodataError(
+            f"{doing} GeoParquet needs the parquet extra: pip install 'borderlines[parquet]' "
+            "(or use a .gpkg file).",
+            rule="missing-extra",
+        ) from None
 
 
 def read_series(path) -> gpd.GeoDataFrame:
@@ -1045,11 +1075,22 @@ def read_series(path) -> gpd.GeoDataFrame:
             f"expected one of {list(_SERIES_SUFFIXES)}."
         )
     if not source.is_file():
-        raise GeodataError(f"{str(source)!r} does not exist.")
-    if suffix == ".gpkg":
-        frame = pyogrio.read_dataframe(source, layer="control")
-    else:
-        frame = gpd.read_parquet(source)
+        raise GeodataError(f"{str(source)!r} does not exist.", rule="not-found")
+    if suffix == ".parquet":
+        _need_pyarrow("Reading")
+    try:
+        if suffix == ".gpkg":
+            frame = pyogrio.read_dataframe(source, layer="control")
+        else:
+            frame = gpd.read_parquet(source)
+    except Exception as exc:  # GDAL and Arrow raise many classes for a bad or foreign file
+        raise GeodataError(
+            f"{source.name}: is not a control series written by write_series (expected a "
+            f"{suffix} file with a 'control' layer of date, status and geometry) "
+            f"[{type(exc).__name__}].",
+            rule="series-unreadable",
+            file=source.name,
+        ) from None
     if "date" in frame.columns:
         dates = pd.to_datetime(frame["date"])
         if dates.dt.tz is not None:

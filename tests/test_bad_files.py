@@ -136,195 +136,158 @@ def cases(*rows):
     return [pytest.param(*row, id=row[0].case) for row in rows]
 
 
+# Each case: the file, then what its first problem must say, as the rule id and where:
+# ``row``, ``field`` and ``event_id`` are checked when given (``row=None`` means no row).
 EVENT_CASES = cases(
     # truncated files
     (
         write(
             "truncated.yaml", "- id: a\n  title: An event\n  sources: [{title: R, url: 'https://exa"
         ),
-        r"truncated\.yaml: not valid YAML at line 3, column \d+: .*\(is the file truncated\?\)",
+        "yaml-syntax",
+        {"row": 3},
     ),
-    (
-        write("truncated.json", as_json(event())[:60]),
-        r"truncated\.json: not valid JSON at line 1, column \d+: .*\(is the file truncated\?\)",
-    ),
-    (
-        write("truncated.csv", csv_event("2022-02-24")[:-45]),
-        r"truncated\.csv, row 2: has 3 cells but the header has 6 columns",
-    ),
+    (write("truncated.json", as_json(event())[:60]), "json-syntax", {"row": 1}),
+    (write("truncated.csv", csv_event("2022-02-24")[:-45]), "csv-ragged", {"row": 2}),
     # encodings
-    (
-        write("latin1.yaml", "- id: a\n  title: Café\n".encode("latin-1")),
-        r"latin1\.yaml: not valid UTF-8 at byte 20 \(line 2\); save the file as UTF-8",
-    ),
-    (
-        write("cp1251.csv", "id,title\na,Київ\n".encode("cp1251")),
-        r"cp1251\.csv: not valid UTF-8 at byte 11 \(line 2\)",
-    ),
+    (write("latin1.yaml", "- id: a\n  title: Café\n".encode("latin-1")), "encoding", {"row": 2}),
+    (write("cp1251.csv", "id,title\na,Київ\n".encode("cp1251")), "encoding", {"row": 2}),
     (
         write(
             "mixed.yaml", "- id: a\n  title: Київ\n".encode() + "  summary: Café\n".encode("cp1252")
         ),
-        r"mixed\.yaml: not valid UTF-8 at byte 40 \(line 3\)",
+        "encoding",
+        {"row": 3},
     ),
-    (
-        write("utf16.json", as_json(event()).encode("utf-16")),
-        r"utf16\.json: the file is UTF-16; save it as UTF-8",
-    ),
+    (write("utf16.json", as_json(event()).encode("utf-16")), "encoding", {}),
     (
         write("utf16be.yaml", ("\ufeff" + yaml_event("2022-02-24")).encode("utf-16-be")),
-        r"utf16be\.yaml: the file is UTF-16",
+        "encoding",
+        {},
     ),
-    (
-        write("utf16-no-bom.json", as_json(event()).encode("utf-16-le")),
-        r"utf16-no-bom\.json: NUL byte at byte 1: UTF-16 without a BOM",
-    ),
-    (
-        write("nul.csv", "id,title\na\x00b,An event\n"),
-        r"nul\.csv: NUL byte at byte 10: UTF-16 without a BOM, or not text",
-    ),
+    (write("utf16-no-bom.json", as_json(event()).encode("utf-16-le")), "encoding", {}),
+    (write("nul.csv", "id,title\na\x00b,An event\n"), "encoding", {}),
     # empty and huge
-    (write("empty.yaml", b""), r"empty\.yaml: the file is empty"),
-    (write("blank.json", b" \r\n\t\n"), r"blank\.json: the file is empty"),
-    (
-        write("long-line.yaml", lambda: b"x" * LONG),
-        r"long-line\.yaml: a YAML event file is a list of events",
-    ),
-    (
-        write("long-line.csv", lambda: CSV_HEAD + "a," + "x" * LONG + "\n"),
-        r"long-line\.csv: not valid CSV near line 2: field larger than field limit",
-    ),
+    (write("empty.yaml", b""), "file-empty", {}),
+    (write("blank.json", b" \r\n\t\n"), "file-empty", {}),
+    (write("long-line.yaml", lambda: b"x" * LONG), "not-a-list", {}),
+    (write("long-line.csv", lambda: CSV_HEAD + "a," + "x" * LONG + "\n"), "csv-syntax", {}),
     (
         write("long-line.json", lambda: as_json(event("x" * LONG))),
-        r"long-line\.json, row 1, id 'x{97}\.\.\.': field 'id' value 'x+\.\.\.x+' -- an id is "
-        r"a slug",
+        "bad-id",
+        {"row": 1, "field": "id", "event_id": "x" * 97 + "..."},
     ),
-    (
-        sparse("oversized.yaml", MAX_BYTES + 1),
-        r"oversized\.yaml: file is 21\.0 MB; event files are limited to 20 MiB",
-    ),
+    (sparse("oversized.yaml", MAX_BYTES + 1), "file-too-large", {}),
     # nesting and alias bombs, unsafe or unreadable YAML values
-    (
-        write("deep.json", lambda: "[" * DEEP + "]" * DEEP),
-        r"deep\.json: JSON nesting is too deep",
-    ),
-    (
-        write("deep.yaml", lambda: "[" * DEEP + "]" * DEEP),
-        r"deep\.yaml: YAML nesting is deeper than 100 levels",
-    ),
-    (
-        write("deep-block.yaml", lambda: "- " * DEEP + "x\n"),
-        r"deep-block\.yaml: YAML nesting is deeper than 100 levels",
-    ),
-    (
-        write("alias-bomb.yaml", alias_bomb()),
-        r"alias-bomb\.yaml: YAML aliases \(\*name\) expand to more than 1,000,000 values",
-    ),
+    (write("deep.json", lambda: "[" * DEEP + "]" * DEEP), "json-depth", {}),
+    (write("deep.yaml", lambda: "[" * DEEP + "]" * DEEP), "yaml-depth", {}),
+    (write("deep-block.yaml", lambda: "- " * DEEP + "x\n"), "yaml-depth", {}),
+    (write("alias-bomb.yaml", alias_bomb()), "yaml-aliases", {}),
     (
         write("python-tag.yaml", "- !!python/object/apply:os.system ['echo pwned']\n"),
-        r"python-tag\.yaml: not valid YAML at line 1.*constructor for the tag "
-        r"'tag:yaml\.org,2002:python/object/apply:os\.system'",
+        "yaml-tag",
+        {"row": 1},
     ),
-    (
-        write("bad-int-tag.yaml", "- id: !!int abc\n"),
-        r"bad-int-tag\.yaml: not valid YAML: cannot read a value \(ValueError: invalid literal",
-    ),
-    (
-        write("huge-int.json", "[" + "9" * 5000 + "]"),
-        r"huge-int\.json: not valid JSON: Exceeds the limit \(4300 digits\)",
-    ),
+    (write("bad-int-tag.yaml", "- id: !!int abc\n"), "yaml-value", {}),
+    (write("huge-int.json", "[" + "9" * 5000 + "]"), "json-value", {}),
     (
         write("two-documents.yaml", yaml_event("2022") + "---\n" + yaml_event("2023")),
-        r"two-documents\.yaml: not valid YAML at line 7, column 1: but found another document",
+        "yaml-syntax",
+        {"row": 7},
     ),
-    (write("scalar.json", '"just text"'), r"scalar\.json: a JSON event file is a list of events"),
+    (write("scalar.json", '"just text"'), "not-a-list", {}),
     (
         write("int-keys.yaml", "- {1: x, id: a, title: T, start: 2022, category: military}\n"),
-        r"int-keys\.yaml, row 1, id 'a': field '1' value 'x' -- unknown field",
+        "unknown-field",
+        {"row": 1, "field": "1", "event_id": "a"},
     ),
     # dates
     (
         write("date-1699.yaml", yaml_event("1699")),
-        r"date-1699\.yaml, row 1, id 'a': field 'start' value 1699 -- year 1699 is outside "
-        r"the supported range 1700-2100",
+        "bad-date",
+        {"row": 1, "field": "start", "event_id": "a", "value": 1699},
     ),
     (
         write("date-2101.json", as_json(event(start="2101-01-01"))),
-        r"date-2101\.json, row 1, id 'a': field 'start' .* year 2101 is outside",
+        "bad-date",
+        {"row": 1, "field": "start", "event_id": "a"},
     ),
     (
         write("date-0000.csv", csv_event("0000")),
-        r"date-0000\.csv, row 2, id 'a': field 'start' value '0000' -- year 0 is outside",
+        "bad-date",
+        {"row": 2, "field": "start", "value": "0000"},
     ),
     (
         write("date-feb-30.yaml", yaml_event("2022-02-30")),  # unquoted: YAML's own date type
-        r"date-feb-30\.yaml, row 1, id 'a': field 'start' value '2022-02-30' -- "
-        r"2022-02-30 is not a real calendar date \(no day 30 in that month\)",
+        "bad-date",
+        {"row": 1, "field": "start", "value": "2022-02-30"},
     ),
     (
         write("date-dotted.csv", csv_event("24.02.2022")),
-        r"date-dotted\.csv, row 2, id 'a': field 'start' value '24\.02\.2022' -- expected a "
-        r"calendar date written YYYY-MM-DD",
+        "bad-date",
+        {"row": 2, "field": "start", "value": "24.02.2022"},
     ),
     (
         write("old-style-1918.yaml", yaml_event("1918-02-14", "  start_os: 1918-02-01\n")),
-        r"old-style-1918\.yaml, row 1, id 'a': field 'start_os' .* Old-Style dates apply only "
-        r"before 14 February 1918",
+        "bad-old-style",
+        {"row": 1, "field": "start_os"},
     ),
     # structure
     (
         write("duplicate-ids.json", as_json(event("a"), event("a"))),
-        r"duplicate-ids\.json, row 1, id 'a': field 'id' value 'a' -- duplicate id: also used "
-        r"at row 2",
+        "duplicate-id",
+        {"row": 1, "field": "id", "value": "a"},
     ),
     (
         write("ragged.csv", csv_event("2022") + "b,Another,2023,military\n"),
-        r"ragged\.csv, row 3: has 4 cells but the header has 6 columns",
+        "csv-ragged",
+        {"row": 3},
     ),
-    (write("header-only.csv", CSV_HEAD), r"header-only\.csv: the file holds no events"),
-    (
-        write("repeated-column.csv", "id,title,id\n"),
-        r"repeated-column\.csv, row 1: .*repeats a column",
-    ),
+    (write("header-only.csv", CSV_HEAD), "no-events", {}),
+    (write("repeated-column.csv", "id,title,id\n"), "csv-header", {"row": 1}),
     (
         write("deep-sources-cell.csv", lambda: 'id,sources\na,"' + "[" * DEEP + '"\n'),
-        r"deep-sources-cell\.csv, row 2: the 'sources' cell is not a JSON list of sources: "
-        r"maximum recursion depth",
+        "csv-sources-cell",
+        {"row": 2},
     ),
-    (write("events.xlsx", b"PK\x03\x04"), r"events\.xlsx: unknown file type '\.xlsx'"),
+    (write("events.xlsx", b"PK\x03\x04"), "file-type", {}),
     # TimelineJS
     (
         write("tjs-no-headline.json", tjs_json(group="military", text={"text": "no headline"})),
-        r"tjs-no-headline\.json, row 1, id 'event-2022': field 'title' -- required field is "
-        r"missing",
+        "required",
+        {"row": 1, "field": "title", "event_id": "event-2022"},
     ),
     (
         write("tjs-text-not-object.json", tjs_json(group="military", text="a string")),
-        r"tjs-text-not-object\.json, row 1, id 'event-2022': field 'title' -- required field",
+        "required",
+        {"row": 1, "field": "title", "event_id": "event-2022"},
     ),
     (
         write("tjs-superscript-month.csv", TJS_HEAD + "2022,²,1,H,,https://example.org,military\n"),
-        r"tjs-superscript-month\.csv, row 2, id 'h-2022': field 'start' value '2022-²-01' -- "
-        r"expected a calendar date",
+        "bad-date",
+        {"row": 2, "field": "start", "event_id": "h-2022", "value": "2022-²-01"},
     ),
 )
 
 
-@pytest.mark.parametrize(("build", "match"), EVENT_CASES)
-def test_bad_event_file(tmp_path, build, match):
+@pytest.mark.parametrize(("build", "rule", "where"), EVENT_CASES)
+def test_bad_event_file(tmp_path, build, rule, where):
     path = build(tmp_path)
-    with pytest.raises(EventValidationError, match=match) as info:
+    with pytest.raises(EventValidationError, match=re.escape(path.name)) as info:
         events.load_catalog(path)
+    first = info.value.problems[0]
+    assert (first.rule, first.file) == (rule, path.name)
+    for key, expected in where.items():
+        assert getattr(first, key) == expected, key
     check_message(str(info.value), path.name)
+    assert f"[{rule}]" in str(info.value)
 
 
 def test_timelinejs_sheet_without_headline_column(tmp_path):
     path = write("tjs-no-headline.csv", "Year,Month,Day,Text\n2022,2,24,x\n")(tmp_path)
-    with pytest.raises(
-        EventValidationError,
-        match=r"tjs-no-headline\.csv, row 1: not a TimelineJS sheet: no \['Headline'\] column",
-    ):
+    with pytest.raises(EventValidationError, match=r"tjs-no-headline\.csv, row 1") as info:
         events.read_timelinejs(path)
+    assert info.value.rules == ["timelinejs-columns"]
     # load_catalog reads it as a catalogue CSV and names every column it does not know.
     with pytest.raises(EventValidationError, match=r"field 'Year' value '2022' -- unknown field"):
         events.load_catalog(path)
@@ -472,18 +435,18 @@ CONTROL_CASES = cases(
     # not GeoJSON, or not what an archive holds
     (
         write("1646092800_truncated.geojson", DEEPSTATE[: len(DEEPSTATE) // 2]),
-        r"1646092800_truncated\.geojson: is not valid GeoJSON — the file is corrupt or truncated",
+        "geojson-corrupt",
         {},
     ),
-    (write("1646092800_empty.geojson", b""), r"_empty\.geojson: is not valid GeoJSON", {}),
+    (write("1646092800_empty.geojson", b""), "geojson-corrupt", {}),
     (
         write("1646092800_geometry.geojson", json.dumps(MELITOPOL)),
-        r"1646092800_geometry\.geojson: unknown format\. Expected one of: DeepStateMap export",
+        "unknown-format",
         {},
     ),
     (
         write("1646092800_list.geojson", "[1, 2, 3]"),
-        r"1646092800_list\.geojson: unknown format",
+        "unknown-format",
         {},
     ),
     (
@@ -491,12 +454,12 @@ CONTROL_CASES = cases(
             "1646092800_foreign.geojson",
             geojson({"type": "Feature", "properties": {"owner": 1}, "geometry": MELITOPOL}),
         ),  # fmt: skip
-        r"1646092800_foreign\.geojson: unknown format.*Pass source= one of",
+        "unknown-format",
         {},
     ),
     (
         write("1646092800_deep.geojson", lambda: "[" * DEEP + "]" * DEEP),
-        r"1646092800_deep\.geojson: is not valid GeoJSON",
+        "geojson-corrupt",
         {},
     ),
     (
@@ -510,22 +473,22 @@ CONTROL_CASES = cases(
                 + '}, "geometry": null}]}'
             ),
         ),  # fmt: skip
-        r"1646092800_deep-properties\.geojson: is not valid GeoJSON .*Too many nested",
+        "geojson-corrupt",
         {"source": "deepstate"},
     ),
     (
         write("1646092800_utf16.geojson", GOOD.decode().encode("utf-16")),
-        r"1646092800_utf16\.geojson: is not UTF-8 text \(invalid byte at position 0\)",
+        "encoding",
         {},
     ),
     (
         write("1646092800_cp1251.geojson", GOOD.decode().encode("cp1251")),
-        r"1646092800_cp1251\.geojson: is not UTF-8 text .* re-save the file as UTF-8",
+        "encoding",
         {},
     ),
     (
         sparse("1646092800_oversized.geojson", MAX_FILE_BYTES + 1),
-        r"1646092800_oversized\.geojson: is 256 MiB; control files are limited to 256 MiB each",
+        "file-too-large",
         {},
     ),
     # geometries
@@ -534,12 +497,12 @@ CONTROL_CASES = cases(
             "1646092800_points.geojson",
             geojson(occupied(fx.point(35.4, 46.9)), occupied(fx.point(30.5, 50.4))),
         ),  # fmt: skip
-        r"1646092800_points\.geojson: contains no polygons \(found 2 points\)",
+        "no-polygons",
         {},
     ),
     (
         write("1646092800_null.geojson", geojson(occupied(None), occupied(None))),
-        r"1646092800_null\.geojson: contains no polygons \(found nothing\)",
+        "no-polygons",
         {},
     ),
     (
@@ -547,7 +510,7 @@ CONTROL_CASES = cases(
             "1646092800_text-coordinates.geojson",
             geojson(occupied({"type": "Polygon", "coordinates": [[["a", 1], [2, 2], ["a", 1]]]})),
         ),  # fmt: skip
-        r"1646092800_text-coordinates\.geojson: contains no polygons",
+        "no-polygons",
         {},
     ),
     (
@@ -555,36 +518,34 @@ CONTROL_CASES = cases(
             "1646092800_open-ring.geojson",
             geojson(occupied({"type": "Polygon", "coordinates": [fx.box(*fx.MELITOPOL)[:-1]]})),
         ),  # fmt: skip
-        r"1646092800_open-ring\.geojson: is not valid GeoJSON .*do not form a closed linestring",
+        "geojson-corrupt",
         {},
     ),
     # coordinate reference systems
     (
         write("1646092800_metres.geojson", geojson(occupied(METRES))),
-        r"1646092800_metres\.geojson: holds projected coordinates \(x 3,937,000 … 3,960,000.*"
-        r"where degrees are expected \(EPSG:4326, declared or GeoJSON's default\)",
+        "projected-coordinates",
         {},
     ),
     (
         write("1646092800_metres-as-4326.geojson", geojson(occupied(METRES), crs=crs(4326))),
-        r"1646092800_metres-as-4326\.geojson: holds projected coordinates",
+        "projected-coordinates",
         {},
     ),
     (
         write("1646092800_astronomic.geojson", geojson(occupied(fx.polygon(0, 0, 1e300, 1e300)))),
-        r"1646092800_astronomic\.geojson: holds projected coordinates",
+        "projected-coordinates",
         {},
     ),
     # dates in file names
     (
         write("snapshot.geojson", GOOD),
-        r"snapshot\.geojson: cannot read a date from the file name or its content; expected "
-        r"Unix seconds",
+        "no-date",
         {},
     ),
     (
         write("4133980800.geojson", GOOD),  # 2101-01-01 in Unix seconds
-        r"4133980800\.geojson: cannot read a date",
+        "no-date",
         {},
     ),
     (
@@ -592,7 +553,7 @@ CONTROL_CASES = cases(
             "deepstatemap_data_21010101.geojson",
             geojson({"type": "Feature", "properties": {}, "geometry": MELITOPOL}),
         ),  # fmt: skip
-        r"deepstatemap_data_21010101\.geojson: cannot read a date .* expected YYYYMMDD",
+        "no-date",
         {},
     ),
     # folders
@@ -600,76 +561,78 @@ CONTROL_CASES = cases(
         folder(
             "mixed", {"1646092800.geojson": DEEPSTATE, "deepstatemap_data_20241231.geojson": DAILY}
         ),
-        r"mix archive formats \(deepstate: 1646092800\.geojson; deepstate-daily: "
-        r"deepstatemap_data_20241231\.geojson\)",
+        "mixed-formats",
         {},
     ),
     # zips
     (
         zipped("dotdot.zip", [("../x.geojson", GOOD)]),
-        r"dotdot\.zip: member '\.\./x\.geojson' has a '\.\.' component that would write outside",
+        "zip-unsafe-member",
         {},
     ),
     (
         zipped("backslash.zip", [("a\\..\\..\\x.geojson", GOOD)]),
-        r"backslash\.zip: member .* has a '\.\.' component",
+        "zip-unsafe-member",
         {},
     ),
     (
         zipped("absolute.zip", [("/tmp/1646092800.geojson", GOOD)]),
-        r"absolute\.zip: member '/tmp/1646092800\.geojson' has an absolute path",
+        "zip-unsafe-member",
         {},
     ),
     (
         zipped("drive.zip", [("C:/1646092800.geojson", GOOD)]),
-        r"drive\.zip: member 'C:/1646092800\.geojson' has an absolute path",
+        "zip-unsafe-member",
         {},
     ),
     (
         zipped("symlink.zip", [(symlink("1646092800.geojson"), b"/etc/passwd")]),
-        r"symlink\.zip: member '1646092800\.geojson' is a symbolic link",
+        "zip-unsafe-member",
         {},
     ),
     (
         with_declared_size(zipped("bomb.zip", [("1646092800.geojson", GOOD)]), 4_000_000_000),
-        r"bomb\.zip: members declare 4,000,000,000 bytes uncompressed .* more than "
-        r"max_bytes=1,000,000,000: a zip bomb",
+        "zip-too-large",
         {},
     ),
     (
         with_declared_size(zipped("lying.zip", [("1646092800.geojson", GOOD)]), 10),
-        r"lying\.zip: member '1646092800\.geojson' is corrupt \(Bad CRC-32",
+        "zip-corrupt",
         {},
     ),
     (
         zipped("many.zip", lambda: [(f"{i}.txt", b"") for i in range(5001)]),
-        r"many\.zip: holds 5,001 members, more than max_files=5,000",
+        "zip-too-many-files",
         {},
     ),
     (
         zipped("twice.zip", [("1646092800.geojson", GOOD), ("1646092800.geojson", GOOD)]),
-        r"twice\.zip: member '1646092800\.geojson' is already in the target folder",
+        "zip-duplicate-member",
         {},
     ),
     (
         zipped("two-folders.zip", [("a/1646092800.geojson", GOOD), ("b/1646092800.geojson", GOOD)]),
-        r"two-folders\.zip: holds control files in 2 folders \(a/, b/\); zip one folder",
+        "zip-many-folders",
         {},
     ),
     (
         zipped("nothing.zip", [("readme.txt", b"hello")]),
-        r"nothing\.zip: holds no control files: expected \*\.geojson",
+        "no-files",
         {},
     ),
-    (write("not-a.zip", GOOD), r"not-a\.zip: is not a readable zip file", {}),
+    (write("not-a.zip", GOOD), "zip-corrupt", {}),
 )
 
 
-@pytest.mark.parametrize(("build", "match", "kwargs"), CONTROL_CASES)
-def test_bad_control_file(tmp_path, build, match, kwargs):
+@pytest.mark.parametrize(("build", "rule", "kwargs"), CONTROL_CASES)
+def test_bad_control_file(tmp_path, build, rule, kwargs):
     path = build(tmp_path)
-    with pytest.raises(ControlImportError, match=match) as info:
+    named = path.name if path.is_file() else sorted(p.name for p in path.iterdir())[0]
+    with pytest.raises(ControlImportError, match=re.escape(named)) as info:
         read_control(path, **kwargs)
+    assert info.value.rule == rule
+    if path.is_file():
+        assert info.value.file == path.name
     message = str(info.value)
     for name in [path.name] if path.is_file() else [p.name for p in path.iterdir()]:
         check_message(message, name)
