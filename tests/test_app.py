@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_date_change_returns_patch_without_geometry(ds):
         if tuple(op["location"]) == ("data", A.MAP_PIECES, "z")
     )
     assert z_2022 != z_2010
-    from viz.territory_map import STATUS_CODES
+    from viz.figures.territory_map import STATUS_CODES
 
     assert set(z_2010) == {STATUS_CODES["ukrainian"]}  # before 2014 all land is held by Ukraine
 
@@ -264,13 +265,27 @@ def test_bad_upload_suffix_and_size():
     assert not res.ok and "limit is 10 MB" in res.message
 
 
-def test_zip_slip_is_refused(tmp_path):
+def test_zip_slip_is_refused(tmp_path, monkeypatch):
+    # The upload is extracted under tmp_path: nothing may land outside its own temp folder,
+    # and the temp folder is gone afterwards.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = []
+    real = tempfile.TemporaryDirectory
+
+    class Recorded(real):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(Path(self.name))
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", Recorded)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("ok.geojson", "{}")
         zf.writestr("../evil.geojson", "{}")
     res = A.handle_upload("control", data_url(buf.getvalue()), "archive.zip", "replace", None)
     assert not res.ok and any("'..' component" in p and "refusing" in p for p in res.problems)
-    assert not (tmp_path.parent / "evil.geojson").exists()
+    assert made and all(p.parent == tmp_path for p in made)  # it really extracted here
+    assert list(tmp_path.rglob("*")) == []  # no evil.geojson, no ok.geojson, no folder left
 
 
 def test_good_events_upload_replaces_and_joins(ds):
@@ -352,7 +367,11 @@ def test_create_app_with_other_data(ds):
     small = ds.events.iloc[:5]
     other = app.create_app(small)
     assert other.server is not app.server
-    assert "Borderlines" in other.title
+    own = A.dataset(None, f"app-{app.UNIQUE}")  # what the other app's callbacks draw from
+    assert list(own.events["id"]) == list(small["id"])
+    assert len(A.dataset(None).events) == len(ds.events)  # the first app keeps its data
+    table = dumps(other.layout)
+    assert small["title"].iloc[0] in table and ds.events["title"].iloc[-1] not in table
 
 
 def test_control_zip_upload_is_read(tmp_path):

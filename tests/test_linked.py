@@ -13,7 +13,7 @@ import events
 import geodata
 import viz
 from viz import export
-from viz.territory_map import STATUS_CODES
+from viz.figures.territory_map import STATUS_CODES
 
 HOSTILE_TITLE = "</script><script>alert(1)</script>"
 HOSTILE_SUMMARY = "<img src=x onerror=alert(1)> and \u2028 a line separator"

@@ -8,7 +8,7 @@ import events
 import geodata
 import viz
 from viz import _style as S
-from viz.territory_map import STATUS_CODES
+from viz.figures.territory_map import STATUS_CODES
 
 
 @pytest.fixture(scope="module")

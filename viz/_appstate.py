@@ -681,7 +681,7 @@ def map_state(ds: Dataset, date: str, view: dict) -> dict:
     """Everything on the map that changes with the date, the selection or the language —
     and nothing else: the geometry never appears here."""
     from . import _style as S
-    from .territory_map import STATUS_CODES
+    from .figures.territory_map import STATUS_CODES
 
     lang = view.get("lang", "en")
     st = ds.statuses_at(date)
@@ -739,7 +739,7 @@ def build_map(ds: Dataset, date: str, view: dict):
 
     from . import _style as S
     from ._geo import feature_collection
-    from .territory_map import geo_layout, neighbour_trace, status_traces
+    from .figures.territory_map import geo_layout, neighbour_trace, status_traces
 
     m = map_state(ds, date, view)
     fig = go.Figure()

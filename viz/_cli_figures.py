@@ -39,7 +39,7 @@ def _write(fig, out: str, args) -> None:
 
 
 def cmd_map(args) -> int:
-    from .territory_map import territory_map
+    from .figures.territory_map import territory_map
 
     fig = territory_map(
         args.date,
@@ -53,7 +53,7 @@ def cmd_map(args) -> int:
 
 
 def cmd_timeline(args) -> int:
-    from .timeline import timeline
+    from .figures.timeline import timeline
 
     fig = timeline(_events(args), date=args.date)
     _write(fig, args.out, args)
@@ -74,7 +74,7 @@ def cmd_frames(args) -> int:
     import geodata
 
     from . import export
-    from .territory_map import territory_map
+    from .figures.territory_map import territory_map
 
     if not (args.out_dir or args.gif or args.mp4):
         raise ValueError(

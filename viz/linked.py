@@ -1,8 +1,8 @@
 """The linked view: timeline, map and area chart on one page, tied together in the browser.
 
-The three figures come from the single views (:func:`viz.timeline.timeline`,
-:func:`viz.territory_map.status_traces` over :func:`geodata.status_pieces`,
-:func:`viz.area_chart.area_chart`). The page sends the geometry once, as pieces of territory
+The three figures come from the single views (:func:`viz.timeline`,
+:func:`viz.figures.territory_map.status_traces` over :func:`geodata.status_pieces`,
+:func:`viz.area_chart`). The page sends the geometry once, as pieces of territory
 that never straddle a status change, and per key date only a vector of small status codes; the
 JavaScript in ``assets/linked.js`` restyles the figures when a date, an event or a region is
 chosen. Nothing needs a server.
@@ -31,8 +31,8 @@ from . import export
 from ._dates import as_day
 from ._geo import line_arrays
 from ._text import clean, esc
-from .area_chart import area_chart
-from .territory_map import (
+from .figures.area_chart import area_chart
+from .figures.territory_map import (
     STATUS_CODES,
     _credit,
     _event_markers,
@@ -41,7 +41,7 @@ from .territory_map import (
     neighbour_trace,
     status_traces,
 )
-from .timeline import _check_events, timeline
+from .figures.timeline import _check_events, timeline
 
 HELD = STATUS_CODES[S.UKRAINE_HELD]
 STEPS_FROM = pd.Timestamp("2014-01-01")  # the slider starts with the occupation of Crimea
@@ -61,7 +61,7 @@ class LinkedView:
     payload : dict
         JSON-ready data for the page: ``status_dates`` (ISO key dates), ``status`` (one list of
         status codes per key date, one code per map piece, see
-        :data:`viz.territory_map.STATUS_CODES`), ``pieces`` (region code of each piece),
+        :data:`viz.figures.territory_map.STATUS_CODES`), ``pieces`` (region code of each piece),
         ``steps`` (the slider's dates), ``start``, ``events`` (details by id) and ``regions``
         (names by code).
     title : str

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import _i18n
-from . import _style as S
-from ._dates import as_day
-from ._text import esc
+from .. import _i18n
+from .. import _style as S
+from .._dates import as_day
+from .._text import esc
 
 CURSOR_NAME = "date-cursor"
 STACK = ("occupied_before_2022", "occupied")

@@ -9,10 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from . import _style as S
-from ._dates import as_day
-from ._geo import feature_collection, hatch, label_point, line_arrays
-from ._text import esc, event_hover
+from .. import _style as S
+from .._dates import as_day
+from .._geo import feature_collection, hatch, label_point, line_arrays
+from .._text import esc, event_hover
 
 VIEW = dict(lon=(21.9, 40.4), lat=(44.2, 52.5))
 STATUS_CODES = {s: i for i, s in enumerate(S.STATUS_ORDER)}

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import _i18n
-from . import _style as S
-from ._axis import DateAxis
-from ._dates import as_day
-from ._text import esc, event_hover
+from .. import _i18n
+from .. import _style as S
+from .._axis import DateAxis
+from .._dates import as_day
+from .._text import esc, event_hover
 
 CURSOR_NAME = "date-cursor"
 REQUIRED = ("id", "title", "date_lo", "date_hi", "date_label", "category")
