@@ -23,8 +23,11 @@ import argparse
 import os
 from pathlib import Path
 
-import dash
-from dash import ALL, Input, Output, Patch, State, ctx, dcc, html, no_update
+try:
+    import dash
+    from dash import ALL, Input, Output, Patch, State, ctx, dcc, html, no_update
+except ImportError:  # pip install borderlines brings the figures and loaders, not the app
+    raise ImportError("The Dash app needs the app extra: pip install 'borderlines[app]'") from None
 
 from viz import _appstate as A
 from viz import _i18n as T

@@ -12,7 +12,6 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -24,7 +23,6 @@ import viz
 from viz import cli, export
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("BORDERLINES_CHROMIUM", "/usr/bin/chromium")
 PREVIOUS = b"previous export \x00\xff kept byte for byte\n"
 MISSING = r"image export needs Chromium and none was found\. Install Debian's package"
 
@@ -98,9 +96,8 @@ def kill_kaleido_chromium() -> int:
     return len(victims)
 
 
-needs_chromium = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (set BORDERLINES_CHROMIUM)"
-)
+# Tests that render for real need Chromium: the `chromium` fixture fails (never skips) without it.
+needs_chromium = pytest.mark.usefixtures("chromium")
 
 
 # ---------------------------------------------------------------- Chromium missing
@@ -138,11 +135,15 @@ def test_chromium_missing_cli_prints_a_message(previous, no_chromium, capsys):
 def test_chromium_that_exits_at_once(fig, previous, monkeypatch, tmp_path_factory):
     exe = fake_chromium(tmp_path_factory.mktemp("bin"), monkeypatch)
     target = previous("map.png")
-    failed = rf"image export failed in Chromium \({re.escape(str(exe))}\): BrowserFailedError: The browser seemed to close immediately"
-    with pytest.raises(export.ExportError, match=failed):
+    failed = (
+        rf"image export failed in Chromium \({re.escape(str(exe))}\): the browser did not start"
+    )
+    with pytest.raises(export.ExportError, match=failed) as info:
         viz.write_image(fig, target)
-    with pytest.raises(export.ExportError, match=failed):  # a batch fails at once, never hangs
+    assert info.value.kind == "chromium-did-not-start"
+    with pytest.raises(export.ExportError, match=failed) as info:  # a batch fails at once
         viz.write_images([(fig, target)], progress=False)
+    assert info.value.kind == "chromium-did-not-start"
     previous.check(target)
 
 
@@ -161,10 +162,9 @@ def test_chromium_killed_while_rendering(fig, previous, monkeypatch):
 
     with viz.image_batch():
         monkeypatch.setattr(_KaleidoTab, "_calc_fig", killed_midway)
-        with pytest.raises(
-            export.ExportError, match=r"image export failed in Chromium \(.+\): \w+Error"
-        ):
+        with pytest.raises(export.ExportError, match=r"image export failed in Chromium") as info:
             viz.write_image(fig, target)
+        assert info.value.kind in ("chromium-failed", "timeout")
         assert kills and kills[0] > 0
         previous.check(target)
         monkeypatch.setattr(_KaleidoTab, "_calc_fig", render)
@@ -179,10 +179,9 @@ def test_chromium_killed_between_images_of_a_batch(fig, previous):
     with viz.image_batch():
         viz.write_image(fig, first)
         assert kill_kaleido_chromium() > 0
-        with pytest.raises(
-            export.ExportError, match=r"image export failed in Chromium \(.+\): \w+"
-        ):
+        with pytest.raises(export.ExportError, match=r"image export failed in Chromium") as info:
             viz.write_image(fig, second)
+        assert info.value.kind in ("chromium-failed", "chromium-did-not-start")
         assert second.read_bytes() == PREVIOUS
         assert viz.write_image(fig, second).read_bytes()[:4] == b"\x89PNG"
     assert first.read_bytes()[:4] == b"\x89PNG"
@@ -369,10 +368,12 @@ def test_app_export_reports_chromium_that_exits(app_mod, monkeypatch, tmp_path):
     exe = fake_chromium(tmp_path, monkeypatch)
     data, status = app_mod.export_view("png", "2022-09-30", None, None)
     assert data is no_update
-    assert status == (
-        f"The export failed: image export failed in Chromium ({exe}): BrowserFailedError: "
-        "The browser seemed to close immediately after starting."
+    # What choreographer says depends on a race (the browser's exit against its own close()):
+    # the kind of failure and the browser named are what is stable.
+    prefix = (
+        f"The export failed: image export failed in Chromium ({exe}): the browser did not start"
     )
+    assert status.startswith(prefix), status
 
 
 def listening_socket():
@@ -421,46 +422,38 @@ def test_redis_without_the_extra_falls_back_to_diskcache(app_mod, monkeypatch, c
 
 @pytest.mark.browser
 @needs_chromium
-def test_browser_export_failure_shows_message_and_page_keeps_working(app_mod, no_chromium):
-    """The export job is forked by DiskCache from this process, so it inherits no_chromium."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from werkzeug.serving import make_server
+def test_browser_export_failure_shows_message_and_page_keeps_working(
+    browser, serve, app_mod, no_chromium
+):
+    """The export job is forked by DiskCache from this process, so it inherits no_chromium.
 
-    server = make_server("127.0.0.1", 0, app_mod.create_app().server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+    (``browser`` is a session fixture: it was started before ``no_chromium`` hid Chromium.)"""
+    base = serve(app_mod.create_app().server)
+    context = browser.new_context(accept_downloads=True)
     try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-            page = browser.new_page(accept_downloads=True)
-            page.set_default_timeout(30_000)
-            outside = []
-            page.on(
-                "request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None
-            )
-            page.goto(base + "/?date=2022-09-30")
-            page.wait_for_selector("#g-map .choroplethlocation")
-            page.wait_for_function("document.querySelector('#date-input').value === '2022-09-30'")
-            page.click("#btn-export-png")
-            page.wait_for_function(
-                "document.querySelector('#export-status').textContent.startsWith('The export failed')"
-            )
-            status = page.inner_text("#export-status")
-            assert re.match(r"The export failed: " + MISSING, status)
-            assert "Traceback" not in page.content()
-            page.wait_for_function("!document.querySelector('#btn-export-png').disabled")
-            page.click("#btn-next-month")  # the page keeps working
-            page.wait_for_function("location.search.includes('date=2022-10-30')")
-            with page.expect_download(timeout=60_000) as info:
-                page.click("#btn-export-html")  # and so do exports that need no Chromium
-            assert info.value.suggested_filename == "borderlines-map-2022-10-30.html"
-            page.wait_for_function(
-                "document.querySelector('#export-status').textContent.startsWith('Export ready')"
-            )
-            assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
-            browser.close()
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+        page.goto(base + "/?date=2022-09-30")
+        page.wait_for_selector("#g-map .choroplethlocation")
+        page.wait_for_function("document.querySelector('#date-input').value === '2022-09-30'")
+        page.click("#btn-export-png")
+        page.wait_for_function(
+            "document.querySelector('#export-status').textContent.startsWith('The export failed')"
+        )
+        status = page.inner_text("#export-status")
+        assert re.match(r"The export failed: " + MISSING, status)
+        assert "Traceback" not in page.content()
+        page.wait_for_function("!document.querySelector('#btn-export-png').disabled")
+        page.click("#btn-next-month")  # the page keeps working
+        page.wait_for_function("location.search.includes('date=2022-10-30')")
+        with page.expect_download(timeout=60_000) as info:
+            page.click("#btn-export-html")  # and so do exports that need no Chromium
+        assert info.value.suggested_filename == "borderlines-map-2022-10-30.html"
+        page.wait_for_function(
+            "document.querySelector('#export-status').textContent.startsWith('Export ready')"
+        )
+        assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
     finally:
-        server.shutdown()
+        context.close()

@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import html
+import importlib
 import io
 import json
 import logging
@@ -40,7 +41,27 @@ HTML_MODES = ("inline", "cdn", "fragment")
 
 
 class ExportError(RuntimeError):
-    """An export could not be made (a missing program, an unknown format)."""
+    """An export could not be made (a missing program, an unknown format).
+
+    ``kind`` says what went wrong in a stable word, for programs and tests: ``"missing-extra"``,
+    ``"no-chromium"``, ``"chromium-did-not-start"``, ``"chromium-failed"`` (it stopped or
+    refused while rendering), ``"timeout"`` or ``"bad-output"``; the message may change.
+    """
+
+    def __init__(self, message: str, *, kind: str = "bad-output"):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _require(module: str, extra: str, what: str):
+    """Import an optional dependency, or say which extra of borderlines brings it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ExportError(
+            f"{what} needs the {extra} extra: pip install 'borderlines[{extra}]'",
+            kind="missing-extra",
+        ) from None
 
 
 # ---------------------------------------------------------------- files
@@ -228,6 +249,7 @@ def write_html(obj, path: str | os.PathLike, mode: str = "inline") -> Path:
 
 def find_chromium() -> str:
     """Path of the Chromium that kaleido drives; an ExportError says what to install."""
+    _require("kaleido", "export", "PNG/SVG/PDF export")
     for cand in (os.environ.get("BORDERLINES_CHROMIUM"), os.environ.get("BROWSER_PATH")):
         if cand and Path(cand).is_file():
             return cand
@@ -238,7 +260,8 @@ def find_chromium() -> str:
     raise ExportError(
         "image export needs Chromium and none was found. Install Debian's package "
         "(apt-get install -y --no-install-recommends chromium) or set BORDERLINES_CHROMIUM "
-        "to a Chromium executable."
+        "to a Chromium executable.",
+        kind="no-chromium",
     )
 
 
@@ -284,8 +307,7 @@ class _Chromium:
             raise TimeoutError(f"no answer from Chromium in {timeout:.0f} s while {what}") from None
 
     async def _open(self):
-        import kaleido
-
+        kaleido = _require("kaleido", "export", "PNG/SVG/PDF export")
         self.kaleido = kaleido.Kaleido(path=self.path)
         await self.kaleido.open()
 
@@ -293,9 +315,12 @@ class _Chromium:
         if self.kaleido is None:
             try:
                 self._run(self._open(), self.START_S, "starting")
-            except BaseException:
+            except ExportError:
                 self._drop()
                 raise
+            except (Exception, asyncio.CancelledError) as exc:
+                self._drop()
+                raise _chromium_error(exc, self.path, started=False) from exc
 
     def calc(self, fig_dict, opts, topojson) -> bytes:
         self.start()
@@ -336,11 +361,19 @@ class _Chromium:
 _BATCH: _Chromium | None = None
 
 
-def _chromium_error(exc: BaseException, path: str) -> ExportError:
+def _chromium_error(exc: BaseException, path: str, *, started: bool = True) -> ExportError:
+    """Our error for whatever kaleido or choreographer raised (a zoo of types and sentences)."""
     # choreographer packs its message into a tuple of sentences; the first one says what happened
     detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    detail = f"{type(exc).__name__}: {detail or 'no detail'}"
+    if isinstance(exc, TimeoutError):
+        kind, what = "timeout", "did not answer in time"
+    elif started:
+        kind, what = "chromium-failed", "stopped or refused while rendering"
+    else:
+        kind, what = "chromium-did-not-start", "did not start"
     return ExportError(
-        f"image export failed in Chromium ({path}): {type(exc).__name__}: {detail or 'no detail'}"
+        f"image export failed in Chromium ({path}): the browser {what} ({detail})", kind=kind
     )
 
 
@@ -362,6 +395,8 @@ def to_image(fig: go.Figure, fmt: str = "png", *, width=None, height=None, scale
     browser = _BATCH or _Chromium(find_chromium())
     try:
         return browser.calc(fig.to_dict(), opts, _topojson_url())
+    except ExportError:
+        raise
     except (Exception, asyncio.CancelledError) as exc:  # a zoo of types when the browser dies
         raise _chromium_error(exc, browser.path) from exc
     finally:
@@ -403,9 +438,9 @@ def image_batch():
     browser = _Chromium(find_chromium())
     try:
         browser.start()
-    except (Exception, asyncio.CancelledError) as exc:
+    except BaseException:
         browser.close()
-        raise _chromium_error(exc, browser.path) from exc
+        raise
     _BATCH = browser
     try:
         yield
@@ -440,8 +475,9 @@ def write_gif(
     progress=None,
 ) -> Path:
     """An animated GIF from a sequence of figures (e.g. the map at each key date)."""
-    from PIL import Image
     from tqdm.auto import tqdm
+
+    Image = _require("PIL.Image", "export", "GIF export")
 
     path = Path(path)
     if path.suffix.lower() != ".gif":
@@ -474,18 +510,13 @@ def write_video(
 
     Needs the ``video`` extra (``pip install 'borderlines[video]'``); written atomically.
     """
-    from PIL import Image
     from tqdm.auto import tqdm
 
     path = Path(path)
     if path.suffix.lower() != ".mp4":
         raise ValueError(f"cannot write {path.name!r}: a video must end in .mp4")
-    try:
-        import imageio_ffmpeg
-    except ImportError:
-        raise ExportError(
-            "MP4 export needs imageio-ffmpeg: pip install 'borderlines[video]'"
-        ) from None
+    imageio_ffmpeg = _require("imageio_ffmpeg", "video", "MP4 export")
+    Image = _require("PIL.Image", "video", "MP4 export")
     figs = list(figs)
     if not figs:
         raise ValueError("no frames to write")
