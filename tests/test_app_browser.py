@@ -3,42 +3,18 @@ that nothing leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("BORDERLINES_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM} (set BORDERLINES_CHROMIUM)", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
-def base_url():
-    from werkzeug.serving import make_server
-
+def base_url(serve):
     import app
 
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    return serve(app.server)
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ Plotly labels get only the ``<b>``, ``<i>`` and ``<br>`` our code writes; all da
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 
 import pytest
 
@@ -326,9 +324,6 @@ def test_raw_html_has_no_live_payload(pages):
 
 # ---------------------------------------------------------------- in headless Chromium
 
-CHROMIUM = os.environ.get("BORDERLINES_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 # elements and attributes only an injection could have made
 INJECTED = """() => {
@@ -344,21 +339,6 @@ INJECTED = """() => {
   });
   return found;
 }"""
-
-
-def _browser_or_skip():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (set BORDERLINES_CHROMIUM)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    api = _browser_or_skip()
-    with api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Guard:
@@ -631,10 +611,8 @@ def test_linked_page_hostile_hashes(linked_file, guarded):
 
 
 @pytest.fixture(scope="module")
-def svgs(hostile, tmp_path_factory):
+def svgs(hostile, tmp_path_factory, chromium):
     """A timeline whose lanes are the hostile titles, and a map with a hostile title and credit."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"SVG export needs Chromium at {CHROMIUM} (set BORDERLINES_CHROMIUM)")
     folder = tmp_path_factory.mktemp("hostile-svg")
     tl = viz.timeline(hostile, color="title", title=PAYLOADS[9] + PAYLOADS[1], height=1400)
     mp = viz.territory_map("2024-12-31", events=hostile, title=PAYLOADS[0], credit=PAYLOADS[21],
@@ -698,20 +676,12 @@ def test_svg_export_in_chromium(svgs, guarded):
 
 
 @pytest.fixture(scope="module")
-def served(hostile):
+def served(hostile, serve, chromium):
     """The app on the hostile events at http://127.0.0.1:<port>; and its dataset key."""
-    _browser_or_skip()
-    from werkzeug.serving import make_server
-
     import app as app_module
 
     dash_app = app_module.create_app(events=hostile)
-    base = f"app-{app_module.UNIQUE}"
-    server = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", base
-    server.shutdown()
+    return serve(dash_app.server), f"app-{app_module.UNIQUE}"
 
 
 def _open_app(guarded, url):

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.browser
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-
-
-def _chromium() -> str:
-    path = os.environ.get("BORDERLINES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        pytest.skip("needs Chromium: apt-get install -y --no-install-recommends chromium")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +15,6 @@ def page_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("linked") / "linked.html"
     viz.write_html(viz.linked_view(events.load_catalog()), path, mode="inline")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=_chromium(), args=ARGS)
-        yield b
-        b.close()
 
 
 class Opened:

@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.wheel
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):

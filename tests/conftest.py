@@ -1,0 +1,75 @@
+"""Shared fixtures: one headless Chromium for the browser tests, and live servers for the app.
+
+Tests that drive Chromium (directly or through kaleido) are marked ``browser``; ``make test``
+installs Debian's chromium first, and ``make test-fast`` deselects them. A browser test that
+finds no Chromium fails with what to install: it is never skipped, so a run cannot pass
+without having looked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+#: Flags for a headless Chromium on a machine with no network and no sandbox (root in CI).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium the tests drive: ``BORDERLINES_CHROMIUM``, else Debian's ``chromium``."""
+    path = os.environ.get("BORDERLINES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).is_file():
+        pytest.fail(
+            f"no Chromium at {path}: install Debian's package (apt-get install -y "
+            "--no-install-recommends chromium), set BORDERLINES_CHROMIUM, or deselect the "
+            "browser tests with -m 'not browser' (make test-fast)",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One Chromium for the whole run; each test module opens its own contexts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(wsgi_app) -> "http://127.0.0.1:<port>"``: the app in a thread until the run ends."""
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def start(wsgi_app) -> str:
+        server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
