@@ -15,12 +15,20 @@ import re
 import tempfile
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 import yaml
 
 from ._errors import EventValidationError, Problem
-from ._schema import FIELDS, SOURCE_FIELDS, normalize_records
+from ._schema import (
+    FIELDS,
+    SOURCE_FIELDS,
+    TEXT_FIELDS,
+    _shown,
+    is_http_url,
+    normalize_records,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "json"}
@@ -279,21 +287,51 @@ def _csv_rows(text: str, name: str):
     return header, rows
 
 
-def _split(cell: str, name: str = "", line: int | None = None) -> list:
-    """A list cell: ``a; b; c``, or a JSON array (what the writer uses when an item has a ``;``)."""
+def _split(cell: str, report=None) -> list:
+    """A list cell: ``a; b; c``, or a JSON array (what the writer uses when an item has a ``;``).
+
+    A cell starting with ``[`` that is no JSON array is reported with ``report(rule, message)``
+    (``rule`` is ``csv-list-cell``) and read as an empty list, so validation goes on.
+    """
     text = cell.strip()
     if text.startswith("["):
         try:
             items = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            _fail(
-                name,
-                "csv-list-cell",
-                f"a list cell starting with '[' must be a JSON array: {_json_why(exc)}",
-                row=line,
-            )
+            if report is not None:
+                report(
+                    "csv-list-cell",
+                    f"a list cell starting with '[' must be a JSON array: {_json_why(exc)}",
+                )
+            return []
         return items if isinstance(items, list) else [items]
     return [x.strip() for x in cell.split(LIST_SEP) if x.strip()]
+
+
+def _url_source(item: str) -> dict:
+    """A source from a bare URL: its host stands for the title (validation checks the URL)."""
+    host = urlparse(item).hostname if is_http_url(item) else None
+    return {"title": host or item, "url": item}
+
+
+def _sources_cell(cell: str, report) -> list:
+    """The ``sources`` cell: a JSON list of sources (what the writer writes), a JSON object for
+    one source, or bare URLs separated by ``;``."""
+    text = cell.strip()
+    if not text:
+        return []
+    if text.startswith(("[", "{")):
+        try:
+            sources = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            report(
+                "csv-sources-cell",
+                "the 'sources' cell is neither a JSON list of sources nor URLs separated by "
+                f"';': {_json_why(exc)}",
+            )
+            return []
+        return sources if isinstance(sources, list) else [sources]
+    return [_url_source(x.strip()) for x in text.split(LIST_SEP) if x.strip()]
 
 
 def _needs_json(items: list) -> bool:
@@ -312,56 +350,57 @@ def _csv_place(item: str):
 
 
 def _csv_records(text: str, name: str):
+    """Header, records, their line numbers and the problems of cells that cannot be read."""
     header, rows = _csv_rows(text, name)
     if len(set(header)) != len(header):
         _fail(name, "csv-header", f"the CSV header repeats a column: {header}", row=1)
     flat_src = [f"source_{k}" for k in SOURCE_FIELDS]
-    records, lines = [], []
+    records, lines, problems = [], [], []
     for line, values in rows:
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            _fail(
-                name,
-                "csv-ragged",
-                f"has {len(values)} cells but the header has {len(header)} columns",
-                row=line,
+            problems.append(
+                Problem(
+                    "csv-ragged",
+                    f"has {len(values)} cells but the header has {len(header)} columns",
+                    name,
+                    line,
+                )
             )
+            continue
         cells = dict(zip(header, values, strict=True))
+        eid = _shown(cells.get("id", "").strip() or None)
+
+        def report(rule, message, field, _line=line, _eid=eid, _cells=cells):
+            problems.append(
+                Problem(rule, message, name, _line, _eid, field, _cells[field], has_value=True)
+            )
+
         rec = {k: v for k, v in cells.items() if k not in flat_src and k != "sources"}
         for f in ("actors", "tags", "related"):
             if f in rec:
-                rec[f] = _split(rec[f], name, line)
+                rec[f] = _split(rec[f], lambda rule, msg, f=f: report(rule, msg, f))
         if "places" in rec:
             rec["places"] = [
                 _csv_place(p) if isinstance(p, str) else p
-                for p in _split(rec["places"], name, line)
+                for p in _split(rec["places"], lambda rule, msg: report(rule, msg, "places"))
             ]
         sources = []
-        if cells.get("sources", "").strip():
-            try:
-                sources = json.loads(cells["sources"])
-            except (ValueError, RecursionError) as exc:
-                _fail(
-                    name,
-                    "csv-sources-cell",
-                    f"the 'sources' cell is not a JSON list of sources: {_json_why(exc)}",
-                    row=line,
-                )
-            if not isinstance(sources, list):
-                sources = [sources]  # validation reports what is wrong with it
+        if "sources" in cells:
+            sources = _sources_cell(cells["sources"], lambda r, m: report(r, m, "sources"))
         if any(cells.get(c, "").strip() for c in flat_src):
             sources = [{k: cells.get(f"source_{k}", "") for k in SOURCE_FIELDS}, *sources]
         rec["sources"] = sources
         records.append(rec)
         lines.append(line)
-    return header, records, lines
+    return header, records, lines, problems
 
 
 # ---------------------------------------------------------------- public readers
 
 
-def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
+def load_catalog(path: str | os.PathLike | None = None, *, strict: bool = False) -> pd.DataFrame:
     """Load and validate an event catalogue.
 
     Parameters
@@ -369,14 +408,19 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
     path : str or path-like, optional
         A ``.yaml``/``.yml``, ``.csv`` or ``.json`` file in the Borderlines schema (a TimelineJS
         sheet or JSON is recognised and read with :func:`read_timelinejs`). ``None`` loads the
-        built-in catalogue of Russia's war on Ukraine, 1783-2024.
+        built-in catalogue of Russia's war on Ukraine, 1783-2024, and marks it with
+        ``attrs["dataset"] = "builtin"`` (see :func:`events.vocabulary`).
+    strict : bool, default False
+        Also require a category (rule ``required``) and at least one source (rule
+        ``no-source``) on every event. The built-in catalogue is always loaded strictly.
 
     Returns
     -------
     pandas.DataFrame
         One row per event, columns :data:`events.COLUMNS`, sorted by date. ``start``/``end`` are
         partial ISO dates ("1783", "1783-04", "1783-04-19") that ``pandas.Timestamp`` accepts;
-        ``date_lo``/``date_hi`` are the first and last day each event covers.
+        ``date_lo``/``date_hi`` are the first and last day each event covers; ``category`` is
+        ``""`` and ``sourced`` is False for an event without a category or a source.
 
     Raises
     ------
@@ -387,14 +431,16 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
     --------
     >>> import events
     >>> df = events.load_catalog()
-    >>> df.loc[df.id == "icc-arrest-warrants-putin-lvova-belova", "start"].item()
+    >>> df.loc[df.id == "icc-warrants-putin-lvova-belova-2023", "start"].item()
     '2023-03-17'
     """
     if path is None:
         ref = resources.files("events") / "data" / CATALOG_RESOURCE
         text = ref.read_text(encoding="utf-8")
         records, rows = _yaml_records(text, CATALOG_RESOURCE)
-        return normalize_records(records, file=CATALOG_RESOURCE, rows=rows)
+        df = normalize_records(records, file=CATALOG_RESOURCE, rows=rows, strict=True)
+        df.attrs["dataset"] = "builtin"
+        return df
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -404,6 +450,7 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
             f"unknown file type {path.suffix!r}; allowed: {', '.join(SUFFIXES)}",
         )
     name, text = read_text(path)
+    problems = []
     if kind == "yaml":
         records, rows = _yaml_records(text, name)
     elif kind == "json":
@@ -411,7 +458,7 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
         if _is_timelinejs_json(data):
             from ._timelinejs import read_timelinejs
 
-            return read_timelinejs(path)
+            return read_timelinejs(path, strict=strict)
         else:
             if isinstance(data, dict) and "events" in data:
                 data = data["events"]
@@ -427,9 +474,9 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
         if "Headline" in header and "Year" in header:
             from ._timelinejs import read_timelinejs
 
-            return read_timelinejs(path)
-        header, records, rows = _csv_records(text, name)
-    return normalize_records(records, file=name, rows=rows)
+            return read_timelinejs(path, strict=strict)
+        header, records, rows, problems = _csv_records(text, name)
+    return normalize_records(records, file=name, rows=rows, strict=strict, problems=problems)
 
 
 # ---------------------------------------------------------------- writers
@@ -448,6 +495,8 @@ def _record(row: pd.Series) -> dict:
         if not isinstance(value, list | dict) and pd.isna(value):
             continue
         if f == "circa" and not value:
+            continue
+        if value == "" and (f in TEXT_FIELDS or f == "category"):
             continue
         if isinstance(value, list) and not value and f != "sources":
             continue
@@ -480,10 +529,12 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
 
 def _csv_text(df: pd.DataFrame) -> str:
     buf = io.StringIO()
-    cols = list(FIELDS)
+    recs = records(df)
+    # The optional text columns only when some event has one, so plain catalogues stay narrow.
+    cols = [f for f in FIELDS if f not in TEXT_FIELDS or any(f in r for r in recs)]
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
-    for rec in records(df):
+    for rec in recs:
         row = []
         for f in cols:
             v = rec.get(f, "")

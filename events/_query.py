@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ._dates import as_day, to_timestamp
-from ._schema import CATEGORIES, normalize_category
+from ._schema import normalize_category
+from ._vocab import vocabulary
 
 
 def _bound(value, *, end: bool) -> pd.Timestamp:
@@ -38,15 +39,29 @@ def up_to(df: pd.DataFrame, date) -> pd.DataFrame:
     return df[df["date_lo"] <= _bound(date, end=True)].copy()
 
 
-def by_category(df: pd.DataFrame, *categories: str) -> pd.DataFrame:
-    """Events in any of the given categories (slugs or aliases such as ``"treaty/law"``)."""
+def _categories(df: pd.DataFrame, categories) -> list[str]:
+    """The stored form of each wanted category; an error for one these events cannot have."""
+    vocab = vocabulary(df)
+    known = set(vocab.slugs) | set(df["category"])
     wanted = []
     for c in categories:
         slug = normalize_category(c)
-        if slug is None:
-            raise ValueError(f"unknown category {c!r}; allowed: {', '.join(CATEGORIES)}")
+        if slug not in known:
+            allowed = ", ".join(vocab.order(known - {""})) or "(none: no event has a category)"
+            raise ValueError(f"unknown category {c!r}; allowed: {allowed}")
         wanted.append(slug)
-    return df[df["category"].isin(wanted)].copy()
+    return wanted
+
+
+def by_category(df: pd.DataFrame, *categories: str) -> pd.DataFrame:
+    """Events in any of the given categories.
+
+    Built-in slugs and aliases match in any case (``"treaty/law"`` is ``"treaty"``), other
+    categories as written; ``""`` selects the events without a category. A category that is
+    neither in ``df`` nor in its vocabulary (:func:`events.vocabulary`) is a ``ValueError``
+    naming the allowed ones, so a typo does not pass for an empty result.
+    """
+    return df[df["category"].isin(_categories(df, categories))].copy()
 
 
 def at_place(df: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -77,10 +92,12 @@ def query(df, *, start=None, end=None, category=None, place=None, text=None) -> 
 
     ``category`` and ``place`` may be one value or a list (any of them matches).
     """
+    # Categories are checked against all events: one with no event in the period is no typo.
+    cats = [] if not category else [category] if isinstance(category, str) else list(category)
+    wanted = _categories(df, cats)
     out = between(df, start, end)
-    if category:
-        cats = [category] if isinstance(category, str) else list(category)
-        out = by_category(out, *cats)
+    if cats:
+        out = out[out["category"].isin(wanted)].copy()
     if place:
         places = [place] if isinstance(place, str) else list(place)
         out = pd.concat([at_place(out, p) for p in places]) if places else out
@@ -90,18 +107,35 @@ def query(df, *, start=None, end=None, category=None, place=None, text=None) -> 
     return out
 
 
-def validate(data, *, file: str | None = None) -> pd.DataFrame:
+def validate(data, *, file: str | None = None, strict: bool = False) -> pd.DataFrame:
     """Validate event data; return it normalised or raise :class:`EventValidationError`.
 
     Parameters
     ----------
     data : DataFrame, list of dict, or path
         Records in the schema. A path is loaded with :func:`load_catalog` (which validates).
+    file : str, optional
+        The file name problem reports show.
+    strict : bool, default False
+        Also require a category (rule ``required``) and at least one source (``no-source``)
+        on every event, as the built-in catalogue does.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The events with the loaders' columns; a DataFrame keeps its ``attrs``.
 
     Raises
     ------
     EventValidationError
         Listing every problem at once, each with file, row/id, field, bad value and rule.
+
+    Examples
+    --------
+    >>> import events
+    >>> rec = {"id": "a", "title": "A", "start": "2024-05"}
+    >>> events.validate([rec])[["category", "sourced", "date_label"]].values.tolist()
+    [['', False, 'May 2024']]
     """
     import os
 
@@ -109,13 +143,15 @@ def validate(data, *, file: str | None = None) -> pd.DataFrame:
     from ._schema import normalize_records
 
     if isinstance(data, str | os.PathLike):
-        return load_catalog(data)
+        return load_catalog(data, strict=strict)
     if isinstance(data, pd.DataFrame):
         recs = data.to_dict("records")
         if "points" in data.columns:
             for r in recs:
                 r["places"] = list(r.get("places") or []) + list(r.pop("points") or [])
-        derived = ("date_lo", "date_hi", "date_label", "points")
+        derived = ("date_lo", "date_hi", "date_label", "points", "sourced")
         recs = [{k: v for k, v in r.items() if k not in derived} for r in recs]
-        return normalize_records(recs, file=file)
-    return normalize_records(list(data), file=file)
+        out = normalize_records(recs, file=file, strict=strict)
+        out.attrs.update(data.attrs)
+        return out
+    return normalize_records(list(data), file=file, strict=strict)

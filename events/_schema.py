@@ -1,8 +1,14 @@
-"""The event schema: fields, the category vocabulary and the rules every record must follow.
+"""The event schema: fields and the rules every record must follow.
 
 `normalize_records` turns raw records (dicts from YAML, JSON, CSV or a DataFrame) into the
 catalogue's DataFrame, collecting *every* problem before it raises, so a file is either loaded
 whole or not at all.
+
+Categories are open: any short text is a category. One that matches a built-in slug or alias
+in any case (``"Treaty/law"``) is written as the slug (``"treaty"``), others as written; an event
+without a category has ``category == ""``. Sources are optional (the ``sourced`` column says
+whether an event has one) except in strict mode, which requires both a category and a source,
+as the built-in catalogue does.
 """
 
 from __future__ import annotations
@@ -25,26 +31,22 @@ from ._dates import (
     to_timestamp,
 )
 from ._errors import EventValidationError, Problem
+from .builtin import BUILTIN_VOCABULARY, CATEGORIES, CATEGORY_ALIASES
 
-CATEGORIES = {
-    "annexation": "Annexation",
-    "treaty": "Treaty / law",
-    "military": "War / military",
-    "justice": "Justice",
-    "political": "Political",
-    "humanitarian": "Humanitarian",
-    "economic": "Economic",
-}
-"""The category vocabulary: slug -> label."""
+__all__ = ["CATEGORIES", "CATEGORY_ALIASES", "COLUMNS", "FIELDS"]
 
-CATEGORY_ALIASES = {
-    "treaty/law": "treaty",
-    "treaty / law": "treaty",
-    "law": "treaty",
-    "war": "military",
-    "war/military": "military",
-    "war / military": "military",
-}
+TEXT_FIELDS = (
+    "time",
+    "end_time",
+    "display_date",
+    "media_url",
+    "media_credit",
+    "media_caption",
+    "media_quote",
+)
+"""Optional text fields, mostly from TimelineJS: times of day, the date as shown, and media
+(``media_url`` is an http(s) URL; ``media_quote`` the plain text of a quotation shown as the
+media). Missing ones are ``""``."""
 
 FIELDS = (
     "id",
@@ -63,13 +65,31 @@ FIELDS = (
     "sources",
     "tags",
     "related",
+    *TEXT_FIELDS,
 )
-REQUIRED = ("id", "title", "start", "category", "sources")
+REQUIRED = ("id", "title", "start")
+STRICT_REQUIRED = ("category",)  # and at least one source: rule "no-source"
 LIST_FIELDS = ("actors", "places", "tags", "related", "sources")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "archive_url")
+MAX_CATEGORY = 100
 
-COLUMNS = (*FIELDS[:12], "points", *FIELDS[12:], "date_lo", "date_hi", "date_label")
+COLUMNS = (
+    *FIELDS[:12],
+    "points",
+    "summary",
+    "sources",
+    "sourced",
+    "tags",
+    "related",
+    *TEXT_FIELDS,
+    "date_lo",
+    "date_hi",
+    "date_label",
+)
 """Columns of the DataFrame returned by the loaders, in order."""
+
+# TimelineJS writes times as 13:30, 13:30:15 or 1:30 PM (milliseconds allowed).
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])(:[0-5]\d){0,2}(\.\d{1,3})?(\s*[AaPp]\.?[Mm]\.?)?$")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -100,13 +120,10 @@ def is_http_url(value: object) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in value.strip()
 
 
-def normalize_category(value: object) -> str | None:
-    """The canonical category slug for a value or alias, or None when it is not in the vocabulary."""
-    if not isinstance(value, str):
-        return None
-    key = value.strip().lower()
-    key = CATEGORY_ALIASES.get(key, key)
-    return key if key in CATEGORIES else None
+def normalize_category(value: object) -> str:
+    """A category as stored: the built-in slug for a built-in slug or alias in any case
+    (``"Treaty/law"`` -> ``"treaty"``), other text stripped, ``""`` for none."""
+    return BUILTIN_VOCABULARY.normalize(value)
 
 
 class _Collector:
@@ -172,14 +189,18 @@ def _place(item, report):
     return None
 
 
-def _check_sources(value, add):
+def _check_sources(value, add, strict=False):
     items = _as_list(value)
-    if items is None or not items:
-        add(
-            "no-source",
-            "at least one source is required: a list of {title, publisher, url, date}",
-            value,
-        )
+    if items is None:
+        add("bad-source", "sources must be a list of {title, publisher, url, date}", value)
+        return []
+    if not items:
+        if strict:
+            add(
+                "no-source",
+                "at least one source is required: a list of {title, publisher, url, date}",
+                value,
+            )
         return []
     out = []
     for i, src in enumerate(items, 1):
@@ -219,8 +240,83 @@ def _check_sources(value, add):
     return out
 
 
+def _check_category(value, add) -> str:
+    """The category as stored (see the module docstring), reporting what cannot be one."""
+    if _missing(value):
+        return ""
+    if not isinstance(value, str):
+        add("bad-type", "a category is one text value (quote it in YAML)", value, "category")
+        return ""
+    bad = _control_char(value)
+    if bad:
+        add(
+            "control-char",
+            f"contains the control character U+{ord(bad):04X}; remove it",
+            value,
+            "category",
+        )
+    elif len(value.strip()) > MAX_CATEGORY:
+        add(
+            "bad-category",
+            f"a category is at most {MAX_CATEGORY} characters, this one has {len(value.strip())}",
+            value,
+            "category",
+        )
+    return normalize_category(value)
+
+
+def _check_texts(rec, add) -> dict[str, str]:
+    """The optional text fields (:data:`TEXT_FIELDS`), ``""`` where missing."""
+    out = {}
+    for f in TEXT_FIELDS:
+        value = rec.get(f)
+        out[f] = ""
+        if _missing(value):
+            continue
+        if not isinstance(value, str):
+            add("bad-type", f"{f} must be text (quote it in YAML)", value, f)
+            continue
+        bad = _control_char(value)
+        if bad:
+            add(
+                "control-char",
+                f"contains the control character U+{ord(bad):04X}; remove it",
+                value,
+                f,
+            )
+            continue
+        value = value.strip()
+        if f == "media_url" and not is_http_url(value):
+            add("bad-url", "media_url must start with http:// or https://", value, f)
+        elif f in ("time", "end_time") and not TIME_RE.match(value):
+            add("bad-time", "a time is written 13:30, 13:30:15 or 1:30 PM", value, f)
+        out[f] = value
+    return out
+
+
+def _label(start, end, circa, texts) -> str | None:
+    """The date as shown: ``display_date`` when given, else built from the dates and times."""
+    if texts["display_date"]:
+        return texts["display_date"]
+    if not start:
+        return None
+    label = start.label() + (f", {texts['time']}" if texts["time"] else "")
+    if end and end.iso() != start.iso():
+        label += f" – {end.label()}" + (f", {texts['end_time']}" if texts["end_time"] else "")
+    elif texts["end_time"] and texts["end_time"] != texts["time"]:
+        label += f" – {texts['end_time']}"
+    if circa:
+        label = "c. " + label
+    return label
+
+
 def normalize_records(
-    records: list[dict], *, file: str | None = None, rows: list[int] | None = None
+    records: list[dict],
+    *,
+    file: str | None = None,
+    rows: list[int] | None = None,
+    strict: bool = False,
+    problems: list[Problem] | None = None,
 ) -> pd.DataFrame:
     """Validate raw records and return the catalogue DataFrame, or raise EventValidationError.
 
@@ -232,6 +328,11 @@ def normalize_records(
         File name used in problem reports.
     rows : list of int, optional
         The row/line number of each record in its file, for problem reports.
+    strict : bool, default False
+        Also require a category (rule ``required``) and at least one source (``no-source``).
+    problems : list of Problem, optional
+        Problems the reader already found in the file (a cell it could not parse); they are
+        reported first, with everything validation finds.
 
     Raises
     ------
@@ -239,10 +340,12 @@ def normalize_records(
         Listing every problem found, each with file, row, id, field, value and rule.
     """
     col = _Collector(file)
+    col.problems.extend(problems or [])
     if rows is None:
         rows = list(range(1, len(records) + 1))
     if not records:
-        col.add("no-events", "the file holds no events", has_value=False)
+        if not col.problems:
+            col.add("no-events", "the file holds no events", has_value=False)
         raise EventValidationError(col.problems)
 
     out = []
@@ -275,8 +378,8 @@ def normalize_records(
         unknown = [(str(k), v) for k, v in rec.items() if k not in FIELDS and not _missing(v)]
         for k, v in sorted(unknown, key=lambda kv: kv[0]):
             add("unknown-field", f"unknown field; allowed fields: {', '.join(FIELDS)}", v, field=k)
-        for f in REQUIRED:
-            if f != "sources" and _missing(rec.get(f)):
+        for f in REQUIRED + (STRICT_REQUIRED if strict else ()):
+            if _missing(rec.get(f)):
                 add(
                     "required",
                     "required field is missing or empty",
@@ -411,13 +514,17 @@ def normalize_records(
         if len(bounds) == 2 and bounds["latest"].last < bounds["earliest"].first:
             add("date-order", "latest is before earliest", rec.get("latest"), "latest")
 
-        category = normalize_category(rec.get("category"))
-        if category is None and not _missing(rec.get("category")):
+        category = _check_category(rec.get("category"), add)
+        texts = _check_texts(rec, add)
+        if texts["time"] and start and start.precision != "day":
+            add("bad-time", "a time needs a start with day precision", texts["time"], "time")
+        day = end or start  # an end time without an end date is on the start day
+        if texts["end_time"] and day and day.precision != "day":
             add(
-                "unknown-category",
-                f"unknown category; allowed: {', '.join(CATEGORIES)}",
-                rec.get("category"),
-                "category",
+                "bad-time",
+                "an end time needs an end (or, without one, a start) with day precision",
+                texts["end_time"],
+                "end_time",
             )
 
         lists = {}
@@ -441,7 +548,7 @@ def normalize_records(
                 points.append(got[1])
 
         sources = _check_sources(
-            rec.get("sources"), lambda rule, msg, v: add(rule, msg, v, "sources")
+            rec.get("sources"), lambda rule, msg, v: add(rule, msg, v, "sources"), strict
         )
 
         lo = hi = None
@@ -450,13 +557,7 @@ def normalize_records(
             hi = max(start.last, end.last if end else start.last)
             if "latest" in bounds:
                 hi = max(hi, bounds["latest"].last)
-        label = None
-        if start:
-            label = start.label()
-            if end and end.iso() != start.iso():
-                label += f" – {end.label()}"
-            if circa:
-                label = "c. " + label
+        label = _label(start, end, circa, texts)
         out.append(
             {
                 "id": eid_s,
@@ -474,8 +575,10 @@ def normalize_records(
                 "points": points,
                 "summary": "" if _missing(rec.get("summary")) else str(rec.get("summary")).strip(),
                 "sources": sources,
+                "sourced": bool(sources),
                 "tags": lists["tags"],
                 "related": lists["related"],
+                **texts,
                 "date_lo": to_timestamp(lo) if lo else pd.NaT,
                 "date_hi": to_timestamp(hi) if hi else pd.NaT,
                 "date_label": label,
@@ -484,12 +587,16 @@ def normalize_records(
         )
 
     counts = Counter(i for i, _ in ids if i)
+    reported = set()
     for eid, row in ids:
-        if eid and counts[eid] > 1:
+        # One problem per repeated id, at its first row, naming the others: one thing to fix.
+        if eid and counts[eid] > 1 and eid not in reported:
+            reported.add(eid)
             others = [r for i, r in ids if i == eid and r != row]
             col.add(
                 "duplicate-id",
-                f"duplicate id: also used at row {', '.join(map(str, others))}",
+                f"duplicate id: also used at row{'s' if len(others) > 1 else ''} "
+                f"{', '.join(map(str, others))}",
                 row=row,
                 event_id=_shown(eid),
                 field="id",

@@ -87,3 +87,9 @@ def test_icc_warrants_places(cat):
 def test_claimed_units_have_events(cat):
     for code in ("UA-43", "UA-40", "UA-14", "UA-09", "UA-23", "UA-65"):
         assert len(events.at_place(cat, code)) >= 2, code
+
+
+def test_loaded_strictly_and_marked_builtin(cat):
+    assert cat.attrs["dataset"] == "builtin"
+    assert cat["sourced"].all()
+    assert set(cat["category"]) <= set(events.BUILTIN_VOCABULARY.slugs)

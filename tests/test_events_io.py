@@ -79,7 +79,8 @@ def test_timelinejs_round_trip(good, tmp_path, suffix):
     assert back.attrs["title"] == "Test timeline"
     cols = ["id", "title", "start", "end", "precision", "category", "places", "summary"]
     pd.testing.assert_frame_equal(back[cols], good[cols])
-    assert [s[0]["url"] for s in back["sources"]] == [s[0]["url"] for s in good["sources"]]
+    # sources travel as links in Text, every field of them
+    assert back["sources"].tolist() == good["sources"].tolist()
     # load_catalog recognises TimelineJS files by their content too
     assert events.load_catalog(path).id.tolist() == good.id.tolist()
 
@@ -97,38 +98,51 @@ def test_timelinejs_sheet_year_only_row_and_group(tmp_path):
         encoding="utf-8",
     )
     df = events.read_timelinejs(sheet)
-    assert df.attrs["title"] == "My timeline"
-    assert df.attrs["eras"] == [{"title": "Era", "start": "1991", "end": "2022"}]
+    assert (df.attrs["title"], df.attrs["subtitle"]) == ("My timeline", "intro")
+    assert df.attrs["eras"] == [{"start": "1991", "end": "2022", "label": "Era"}]
     first = df.iloc[0]
     assert (first["start"], first["precision"], first["category"]) == ("1954", "year", "treaty")
     assert first["summary"] == "Decree text"  # tags and script bodies removed
-    assert first["sources"][0]["publisher"] == "Credit"
+    # Media is the event's media, never its source
+    assert (first["media_url"], first["media_credit"], first["media_caption"]) == (
+        "https://example.org/a",
+        "Credit",
+        "Caption",
+    )
+    assert first["sources"] == [] and not first["sourced"]
     assert df.iloc[1]["id"] == "treaty-2014"
 
 
 def test_timelinejs_unknown_group_and_missing_media(tmp_path):
+    # A Group that is no built-in category is a category as written; no Media is no problem.
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
         "Year,Month,Day,Headline,Text,Media,Group\n2014,3,18,Treaty,Signed,,Diplomacy\n",
         encoding="utf-8",
     )
+    row = events.read_timelinejs(sheet).iloc[0]
+    assert (row["category"], row["media_url"], row["sourced"]) == ("Diplomacy", "", False)
+    mapped = events.read_timelinejs(sheet, category_map={"Diplomacy": "political"})
+    assert mapped["category"].tolist() == ["political"]
     with pytest.raises(
-        EventValidationError, match=r"sheet.csv, row 2.*'category' value 'Diplomacy'"
-    ):
-        events.read_timelinejs(sheet)
-    with pytest.raises(EventValidationError, match=r"at least one source is required"):
-        events.read_timelinejs(sheet, category_map={"Diplomacy": "political"})
+        EventValidationError, match=r"sheet.csv, row 2.*at least one source"
+    ) as info:
+        events.read_timelinejs(sheet, strict=True)
+    assert info.value.rules == ["no-source"]
 
 
 def test_timelinejs_empty_group_needs_default(tmp_path):
+    # An empty Group is no category (one lane), unless default_category names one.
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
         "Year,Headline,Media,Group\n2014,Treaty,https://example.org/x,\n", encoding="utf-8"
     )
-    with pytest.raises(EventValidationError, match=r"Group column is empty"):
-        events.read_timelinejs(sheet)
+    assert events.read_timelinejs(sheet)["category"].tolist() == [""]
     df = events.read_timelinejs(sheet, default_category="political")
     assert df.iloc[0]["category"] == "political"
+    with pytest.raises(EventValidationError, match=r"field 'category' -- required field") as info:
+        events.read_timelinejs(sheet, strict=True)
+    assert info.value.rules == ["required", "no-source"]
 
 
 def test_csv_with_flat_source_columns(tmp_path):

@@ -49,12 +49,14 @@ def test_valid_record_passes():
         (ev(start=...), r"field 'start' -- required field is missing"),
         (ev(title="  "), r"field 'title' -- required field is missing or empty"),
         (
-            ev(category="invasion"),
-            r"field 'category' value 'invasion' -- unknown category; allowed: annexation",
+            ev(category="x" * 101),
+            r"field 'category' value 'x+\.\.\.x+' -- a category is at most 100 characters",
         ),
+        (ev(category=["war"]), r"field 'category' value \['war'\] -- a category is one text"),
+        (ev(category="war\x07"), r"field 'category'.*control character U\+0007"),
         (ev(places=["UA43"]), r"field 'places' value 'UA43' -- a place must be an ISO 3166 code"),
         (ev(places=[{"name": "x", "lon": 200, "lat": 0}]), r"lon in \[-180, 180\]"),
-        (ev(sources=[]), r"at least one source is required"),
+        (ev(sources="https://example.org"), r"sources must be a list of \{title"),
         (
             ev(sources=[{"title": "T", "url": "javascript:alert(1)"}]),
             r"value 'javascript:alert\(1\)' -- source 1 needs a url starting with http",
@@ -90,6 +92,12 @@ def test_valid_record_passes():
         (ev(catgory="typo"), r"field 'catgory' value 'typo' -- unknown field; allowed fields"),
         (ev(circa="maybe"), r"circa must be true or false"),
         (ev(tags="crimea"), r"field 'tags'.*must be a list of non-empty strings"),
+        (ev(time="25:00"), r"field 'time' value '25:00' -- a time is written 13:30"),
+        (ev(start="2022", time="10:00"), r"field 'time'.*a time needs a start with day precision"),
+        (ev(end="2022-10", end_time="10:00"), r"field 'end_time'.*needs an end .*day precision"),
+        (ev(time=810), r"field 'time' value 810 -- time must be text \(quote it in YAML\)"),
+        (ev(media_url="javascript:x"), r"field 'media_url'.*must start with http:// or https://"),
+        (ev(media_caption="a\x00b"), r"field 'media_caption'.*control character U\+0000"),
     ],
 )
 def test_each_rule(record, match):
@@ -106,7 +114,11 @@ def test_duplicate_ids_name_both_rows():
 def test_every_problem_reported_at_once():
     with pytest.raises(EventValidationError) as info:
         events.validate(
-            [ev(start="2022-02-30", category="x"), ev(id="b", title=""), ev(id="c", end="2000")],
+            [
+                ev(start="2022-02-30", category="x" * 101),
+                ev(id="b", title=""),
+                ev(id="c", end="2000"),
+            ],
             file="many.yaml",
         )
     err = info.value
@@ -115,6 +127,21 @@ def test_every_problem_reported_at_once():
     assert {p.field for p in err.problems} == {"start", "category", "title", "end"}
     assert str(err).startswith("4 problems found in event data:")
     assert all(p.file == "many.yaml" for p in err.problems)
+
+
+def test_times_and_display_date_make_the_label():
+    df = events.validate(
+        [
+            ev(id="a", time="10:30", end_time="16:00"),
+            ev(id="b", end="2022-10-01", time="22:00", end_time="6:00 AM"),
+            ev(id="c", start="1912", display_date="Spring 1912?"),
+        ]
+    )
+    assert df.set_index("id")["date_label"].to_dict() == {
+        "a": "30 September 2022, 10:30 – 16:00",
+        "b": "30 September 2022, 22:00 – 1 October 2022, 6:00 AM",
+        "c": "Spring 1912?",
+    }
 
 
 def test_category_aliases():

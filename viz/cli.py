@@ -38,8 +38,11 @@ def _events_table(df, width: int) -> str:
 def cmd_validate(args) -> int:
     import events
 
-    df = events.load_catalog(args.file)
+    df = events.load_catalog(args.file, strict=args.strict)
     print(f"OK: {args.file} holds {len(df)} valid events")
+    unsourced = int((~df["sourced"]).sum())
+    if unsourced:
+        print(f"note: {unsourced} of {len(df)} events without a source (--strict requires one)")
     return 0
 
 
@@ -81,12 +84,13 @@ def cmd_areas(args) -> int:
     import geodata
 
     series = geodata.read_series(args.series) if args.series else None
-    table = geodata.area_series(series)
+    regions = geodata.read_regions(args.regions) if args.regions else None
+    table = geodata.area_series(series, None, regions, total_km2=args.total_km2)
     table = table.assign(
         date=table["date"].dt.strftime("%Y-%m-%d"),
         area_km2=table["area_km2"].round(0).astype(int),
-        share_of_ukraine=(table["share_of_ukraine"] * 100).round(2),
-    ).rename(columns={"share_of_ukraine": "share_pct"})
+        share=(table["share"] * 100).round(2),
+    ).rename(columns={"share": "share_pct"})
     text = table.to_csv(index=False) if args.csv or args.out else table.to_string(index=False)
     if args.out:
         from events._io import atomic_write
@@ -107,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check an event file and list every problem")
     p.add_argument("file", help="a .yaml, .csv or .json event file (TimelineJS sheets too)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also require a category and at least one source on every event",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("events", help="list events as a table")
@@ -129,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_import_control)
 
-    p = sub.add_parser("areas", help="held area and share of Ukraine by date")
-    p.add_argument("series", nargs="?", help="a series from import-control (default: built-in)")
+    p = sub.add_parser("areas", help="area per status and share of the regions by date")
+    p.add_argument("series", nargs="?", help="a control series (default: built-in)")
+    p.add_argument("--regions", help="regions file the shares are of (default: Ukraine's)")
+    p.add_argument("--total-km2", type=float, help="divide shares by this area instead")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--out", help="write CSV to this file")
     p.set_defaults(func=cmd_areas)
