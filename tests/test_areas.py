@@ -11,7 +11,7 @@ from geodata import GeodataError
 
 def held_share(date):
     table = geodata.area_series(dates=[date]).set_index("status")
-    return table.loc["held_total", "share_of_ukraine"]
+    return table.loc["held_total", "share"]
 
 
 def test_area_km2_kinds():
@@ -52,13 +52,13 @@ def test_total_is_the_official_area():
     assert geodata.UKRAINE_AREA_KM2 == 603_628
     assert "599,100" in geodata._areas.__doc__
     table = geodata.area_series(dates=["2023-06-01"])
-    ratio = table["share_of_ukraine"] / table["area_km2"]
+    ratio = table["share"] / table["area_km2"]
     assert ratio[table["area_km2"] > 0].round(12).eq(round(1 / 603_628, 12)).all()
 
 
 def test_area_series_default_shape():
     table = geodata.area_series()
-    assert list(table.columns) == ["date", "status", "area_km2", "share_of_ukraine"]
+    assert list(table.columns) == ["date", "status", "area_km2", "share"]
     assert sorted(table["date"].unique()) == geodata.key_dates()
     assert set(table["status"]) == {*geodata.STATUSES, "held_total"}
     per_date = table.pivot(index="date", columns="status", values="area_km2")
@@ -101,3 +101,82 @@ def test_area_series_bad_dates():
         geodata.area_series(dates="2022-01-01")
     with pytest.raises(GeodataError, match="'dates' is not a date: 'soon'"):
         geodata.area_series(dates=["soon"])
+
+
+def squares(statuses, dates=("2024-01-01",)):
+    rows = [(d, s, i) for d in dates for i, s in enumerate(statuses)]
+    return gpd.GeoDataFrame(
+        {"date": pd.to_datetime([r[0] for r in rows]), "status": [r[1] for r in rows]},
+        geometry=[shapely.box(r[2], 0, r[2] + 1, 1) for r in rows],
+        crs="EPSG:4326",
+    )
+
+
+def test_share_of_regions_or_of_a_given_total():
+    series = squares(["separatist_held", "buffer"])
+    regions = gpd.GeoDataFrame({"id": ["r"]}, geometry=[shapely.box(0, 0, 4, 1)], crs=4326)
+    table = geodata.area_series(series, regions=regions).set_index("status")
+    assert list(table.index) == ["separatist_held", "buffer", "held_total"]
+    one = geodata.area_km2(shapely.box(0, 0, 1, 1))
+    assert table["area_km2"].tolist() == pytest.approx([one, one, one])
+    assert table.loc["separatist_held", "share"] == pytest.approx(0.25, rel=1e-3)
+    given = geodata.area_series(series, total_km2=one * 10).set_index("status")
+    assert given.loc["buffer", "share"] == pytest.approx(0.1)
+    # a given total wins over the regions' area
+    both = geodata.area_series(series, regions=regions, total_km2=one).set_index("status")
+    assert both.loc["buffer", "share"] == pytest.approx(1.0)
+    # anyone else's series with neither: no share
+    assert geodata.area_series(series)["share"].isna().all()
+
+
+def test_areas_are_measured_inside_the_regions():
+    series = squares(["occupied"])
+    half = gpd.GeoDataFrame({"id": ["h"]}, geometry=[shapely.box(0.5, 0, 2, 1)], crs=4326)
+    table = geodata.area_series(series, regions=half.to_crs("EPSG:3857")).set_index("status")
+    assert table.loc["occupied", "area_km2"] == pytest.approx(
+        geodata.area_km2(shapely.box(0.5, 0, 1, 1)), rel=1e-6
+    )
+    assert table.loc["occupied", "share"] == pytest.approx(1 / 3, rel=1e-3)
+
+
+def test_scheme_statuses_are_all_counted():
+    series = squares(["separatist_held", "partisan"])
+    scheme = geodata.status_scheme(squares(["separatist_held"]), held=["separatist_held"])
+    table = geodata.area_series(series, scheme=scheme, total_km2=1.0)
+    assert table["status"].tolist() == ["separatist_held", "partisan", "held_total"]
+    held = geodata.area_series(series, scheme=scheme.extend(["partisan"], held=["partisan"]))
+    assert held.set_index("status").loc["held_total", "area_km2"] == pytest.approx(
+        geodata.area_km2(shapely.box(1, 0, 2, 1))
+    )
+    builtin = geodata.area_series(dates=["2023-06-01"], scheme=geodata.builtin.SCHEME)
+    assert builtin.equals(geodata.area_series(dates=["2023-06-01"]))
+
+
+def test_builtin_shares_with_the_builtin_regions():
+    table = geodata.area_series(dates=["2023-06-01"], regions=geodata.regions())
+    held = table.set_index("status").loc["held_total"]
+    official = geodata.area_series(dates=["2023-06-01"]).set_index("status").loc["held_total"]
+    # the shipped outline (~599,100 km²) is a little smaller than the official area
+    assert held["share"] == pytest.approx(official["share"] * 603_628 / 599_100, rel=0.01)
+
+
+def test_archive_series_still_divides_by_ukraine():
+    box = shapely.box(37, 47, 38, 48)
+    snaps = gpd.GeoDataFrame(
+        {"date": pd.to_datetime(["2022-03-01"]), "status": ["occupied"], "source": ["deepstate"]},
+        geometry=[box],
+        crs="EPSG:4326",
+    )
+    row = geodata.area_series(snaps).set_index("status").loc["occupied"]
+    assert row["share"] == pytest.approx(row["area_km2"] / 603_628)
+
+
+def test_area_series_bad_arguments():
+    series = squares(["x"])
+    for bad in (0, -3, float("nan"), "big", True):
+        with pytest.raises(GeodataError, match=r"'total_km2' must be a positive number"):
+            geodata.area_series(series, total_km2=bad)
+    with pytest.raises(GeodataError, match=r"'scheme' must be a geodata.StatusScheme"):
+        geodata.area_series(series, scheme={"x": "red"})
+    with pytest.raises(GeodataError, match=r"'regions' must be a GeoDataFrame"):
+        geodata.area_series(series, regions="ukraine")

@@ -277,3 +277,24 @@ def test_status_pieces_never_straddle_a_status_change():
             assert ((inter < 0.01) | (inter > 0.99)).all(), (day, status)
             inside = statuses.loc[day].to_numpy() == status
             assert (inter[inside] > 0.99).all()
+
+
+def test_status_pieces_have_ids_of_any_region_set():
+    pieces, _ = geodata.status_pieces(dates=["2023-06-01"])
+    assert list(pieces.columns) == ["piece", "id", "iso_3166_2", "geometry"]
+    assert pieces["id"].equals(pieces["iso_3166_2"])
+    box = shapely.box(36.5, 47.0, 38.5, 48.5)
+    regions = gpd.GeoDataFrame(
+        {"id": ["west", "east"]},
+        geometry=[shapely.box(36.5, 47.0, 37.5, 48.5), shapely.box(37.5, 47.0, 38.5, 48.5)],
+        crs="EPSG:4326",
+    )
+    snaps = gpd.GeoDataFrame(
+        {"date": pd.to_datetime(["2024-01-01"]), "status": ["separatist"]},
+        geometry=[box.buffer(-0.4)],
+        crs="EPSG:4326",
+    )
+    pieces, statuses = geodata.status_pieces(snaps, regions=regions)
+    assert list(pieces.columns) == ["piece", "id", "geometry"]
+    assert sorted(pieces["id"]) == ["east", "east", "west", "west"]
+    assert sorted(statuses.iloc[0], key=str) == [None, None, "separatist", "separatist"]

@@ -360,8 +360,9 @@ def test_write_series_is_atomic(tmp_path, deepstate, monkeypatch):
 
 
 def test_read_series_unknown_suffix(tmp_path):
-    with pytest.raises(GeodataError, match=r"unknown suffix '\.csv'"):
-        read_series(tmp_path / "control.csv")
+    # .csv is a plain series now (see test_geodata_plain.py): .shp is still unknown
+    with pytest.raises(GeodataError, match=r"unknown suffix '\.shp'"):
+        read_series(tmp_path / "control.shp")
 
 
 def test_no_warnings_escape_when_nothing_changed(tmp_path):

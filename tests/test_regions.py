@@ -21,7 +21,12 @@ def units(request):
 
 
 def test_27_units_with_every_code_once(units):
-    assert list(units.columns) == ["iso_3166_2", "name_en", "name_uk", "type", "geometry"]
+    # id and name come first: the columns every region set has (geodata.read_regions)
+    assert list(units.columns) == [
+        "id", "name", "iso_3166_2", "name_en", "name_uk", "type", "geometry",
+    ]  # fmt: skip
+    assert units["id"].equals(units["iso_3166_2"]) and units["name"].equals(units["name_en"])
+    assert units.attrs["label"] == "Ukraine"
     assert len(units) == 27
     assert set(units["iso_3166_2"]) == CODES
     assert units["iso_3166_2"].is_unique
@@ -120,3 +125,51 @@ def test_ukraine_outline():
     assert not outline.contains(shapely.Point(37.62, 55.75))  # Moscow
     for detail in geodata.DETAILS:
         assert geodata.area_km2(geodata.ukraine(detail)) == pytest.approx(599_100, rel=0.005)
+
+
+def test_neighbours_of_a_region_set_builtin_unchanged():
+    # regions=None is today's shipped layer; the builtin units passed explicitly are cut
+    # from the world layer instead, with the same countries and Ukraine left out
+    world = geodata.neighbours(regions=geodata.regions())
+    assert list(world.columns) == ["iso_a2", "name_en", "geometry"]
+    assert {"RU", "BY", "PL", "SK", "HU", "RO", "MD"} <= set(world["iso_a2"])
+    assert "UA" not in set(world["iso_a2"])
+    russia = world.set_index("iso_a2").geometry["RU"]
+    assert not russia.contains(shapely.Point(34.10, 44.95))  # Simferopol: German view
+    assert world.is_valid.all() and set(world.geom_type) <= {"Polygon", "MultiPolygon"}
+    minx, miny, maxx, maxy = geodata.ukraine().bounds
+    bx0, by0, bx1, by1 = world.total_bounds
+    margin = 0.15 * (maxx - minx)
+    assert bx0 >= minx - margin - 1e-6 and bx1 <= maxx + margin + 1e-6
+    assert by0 >= miny - margin - 1e-6 and by1 <= maxy + margin + 1e-6
+
+
+def test_neighbours_of_regions_spanning_countries_leave_none_out():
+    # a box where Poland, Belarus and Ukraine meet: none of them makes up half of it
+    box = gpd.GeoDataFrame({"id": ["x"]}, geometry=[shapely.box(22.6, 51.0, 25.0, 52.4)], crs=4326)
+    assert {"PL", "BY", "UA"} <= set(geodata.neighbours(regions=box, margin=0.1)["iso_a2"])
+    inside = gpd.GeoDataFrame({"id": ["k"]}, geometry=[shapely.box(30, 50, 31, 51)], crs=4326)
+    assert "UA" not in set(geodata.neighbours(regions=inside)["iso_a2"])
+
+
+def test_neighbours_bad_regions():
+    with pytest.raises(GeodataError, match=r"'regions' must be a GeoDataFrame .* not list"):
+        geodata.neighbours(regions=[1])
+    no_crs = gpd.GeoDataFrame({"id": ["x"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    with pytest.raises(GeodataError, match=r"regions GeoDataFrame has no CRS"):
+        geodata.neighbours(regions=no_crs)
+    with pytest.raises(GeodataError, match=r"'margin' must be a number of degrees >= 0, got -1"):
+        geodata.neighbours(regions=geodata.regions(), margin=-1)
+    with pytest.raises(GeodataError, match="'detail' must be one of"):
+        geodata.neighbours("high", regions=geodata.regions())
+
+
+def test_world_layer_is_small_and_complete():
+    from geodata._regions import WORLD_FILE, _world
+
+    assert 100_000 < (DATA_DIR / WORLD_FILE).stat().st_size < 1_000_000
+    world = _world()
+    assert len(world) > 240 and world["adm0_a3"].is_unique
+    assert world.is_valid.all()
+    assert {"GE", "MD", "UA", "RU", "FR", "BR", "AU"} <= set(world["iso_a2"])
+    assert "Curaçao" in set(world["name_en"])  # read as UTF-8
