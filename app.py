@@ -102,6 +102,15 @@ def _button(id_, key, lang, **kw):
                        **{"aria-label": T.t(key + "_aria", lang)}, **kw)  # fmt: skip
 
 
+def subtitle(ds: A.Dataset, lang: str) -> str:
+    """The page's subtitle: the built-in dataset's, or a neutral one for anyone's data."""
+    import viz.theme
+
+    if ds.builtin and viz.theme.is_builtin(ds.events):
+        return T.t("subtitle", lang)
+    return ds.events.attrs.get("title") or T.t("subtitle_any", lang)
+
+
 def layout(ds: A.Dataset, lang: str = "en"):
     """The page, built for the app's own data at its last date (the URL then moves it)."""
     date = ds.hi if ds.hi <= "2024-12-31" else ds.hi
@@ -128,7 +137,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                 className="top",
                 children=[
                     html.Div([html.H1(T.t("title", lang), id="app-title"),
-                              html.P(T.t("subtitle", lang), id="app-subtitle", className="subtitle")]),
+                              html.P(subtitle(ds, lang), id="app-subtitle", className="subtitle")]),
                     _button("btn-lang", "lang_toggle", lang, className="btn lang"),
                 ],
             ),  # fmt: skip
@@ -203,7 +212,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                     html.Section(
                         className="map-section", id="map-section",
                         **{"aria-label": T.t("map", lang)},
-                        children=[html.H2(T.t("map_title", lang, date=T.format_day(date, lang)), id="map-title",
+                        children=[html.H2(A.map_title(ds, date, lang), id="map-title",
                                           className="map-title"),
                                   dcc.Graph(id="g-map", figure=A.build_map(ds, date, view), className="graph-map",
                                             config={**GRAPH_CONFIG, "topojsonURL": "TOPOJSON", "scrollZoom": False},
@@ -297,7 +306,9 @@ def area_figure(ds: A.Dataset, date: str, lang: str):
 
     hit = _AREAS.get((ds.key, lang))
     if hit is None:
-        fig = viz.area_chart(ds.area, date=date, height=280, lang=lang)
+        own = ds.regions if ds.own_regions else None
+        fig = viz.area_chart(ds.area, date=date, height=280, lang=lang, regions=own,
+                             scheme=ds.scheme)  # fmt: skip
         fig.update_layout(width=None, autosize=True, margin=dict(l=56, r=12, t=40, b=36),
                           legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", xanchor="left"),
                           title=dict(y=0.98, yanchor="top"))  # fmt: skip
@@ -629,7 +640,9 @@ def update_strings(lang, playing_disabled, payload, base=A.BUILTIN_KEY):
     label and the options of the filters (category and region names)."""
     ds = A.dataset(payload, base)
     lang = T.lang_of(lang)
-    texts = [T.t(key, lang) for _, _, key in STRING_TARGETS]
+    texts = [
+        subtitle(ds, lang) if key == "subtitle" else T.t(key, lang) for _, _, key in STRING_TARGETS
+    ]
     play = T.t("play" if playing_disabled in (True, None) else "pause", lang)
     cats = [c for c in T.CATEGORIES["en"] if c in set(ds.events["category"])]
     cats += sorted(set(ds.events["category"]) - set(cats))
@@ -705,7 +718,8 @@ def export_view(fmt, date, view, payload, set_progress=None, base=A.BUILTIN_KEY)
         if fmt == "linked":
             step(("2", "4"))
             selected = view.get("event") if view.get("event") in set(shown["id"]) else None
-            content = viz.linked_html(shown, ds.control, ds.regions, date=date, event=selected)
+            own = ds.regions if ds.own_regions else None
+            content = viz.linked_html(shown, ds.control, own, date=date, event=selected)
             step(("3", "4"))
             name = f"borderlines-linked-{date}.html"
             data = dcc.send_string(content, name)
@@ -714,9 +728,9 @@ def export_view(fmt, date, view, payload, set_progress=None, base=A.BUILTIN_KEY)
             if view.get("event"):
                 row = ds.events[ds.events["id"] == view["event"]]
                 places = list(row["places"].iloc[0]) if len(row) else []
-            fig = viz.territory_map(date, events=shown, control=ds.control, regions=ds.regions,
-                                    selected_places=places,
-                                    title=T.t("map_title", lang, date=T.format_day(date, lang)))  # fmt: skip
+            fig = viz.territory_map(date, events=shown, control=ds.control,
+                                    regions=ds.regions if ds.own_regions else None,
+                                    selected_places=places, title=A.map_title(ds, date, lang))  # fmt: skip
             step(("2", "4"))
             name = f"borderlines-map-{date}.{fmt}"
             if fmt == "html":
@@ -878,11 +892,12 @@ def _register(app: dash.Dash, base: str) -> None:
         return update_table(view, payload, base)
 
     @app.callback(Output("date-long", "children"), Output("map-title", "children"), Input("st-date", "data"),
-                  Input("st-lang", "data"), prevent_initial_call=True)  # fmt: skip
-    def _date_text(date, lang):
-        return date_text(date, lang), T.t(
-            "map_title", T.lang_of(lang), date=T.format_day(date, lang)
-        )
+                  Input("st-lang", "data"), State("session-data", "data"), prevent_initial_call=True)  # fmt: skip
+    def _date_text(date, lang, payload):
+        if not date:
+            return no_update, no_update
+        ds = A.dataset(payload, base)
+        return date_text(date, lang), A.map_title(ds, date, T.lang_of(lang))
 
     @app.callback(Output("slider", "marks"), Input("viewport", "data"), State("session-data", "data"),
                   prevent_initial_call=True)  # fmt: skip
@@ -943,7 +958,9 @@ server = app.server
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description="Run the Borderlines app on the built-in data.")
+    parser = argparse.ArgumentParser(
+        description="Run the Borderlines app (default: on the built-in data)."
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)"
     )
@@ -951,8 +968,24 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--debug", action="store_true", help="Dash debug mode (reloader, dev tools)"
     )
+    parser.add_argument("--events", help="event file (YAML, CSV, JSON or a TimelineJS sheet)")
+    parser.add_argument("--regions", help="regions file (GeoJSON, GeoPackage, GeoParquet, ...)")
+    parser.add_argument("--control", help="control series (plain, or import-control output)")
     args = parser.parse_args(argv)
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    served = app
+    if args.events or args.regions or args.control:
+        import events
+        import geodata
+
+        try:
+            served = create_app(
+                events.load_catalog(args.events) if args.events else None,
+                geodata.read_series(args.control) if args.control else None,
+                geodata.read_regions(args.regions) if args.regions else None,
+            )
+        except ValueError as exc:  # our validation errors: every problem, no traceback
+            raise SystemExit(f"error: {exc}") from None
+    served.run(host=args.host, port=args.port, debug=args.debug)
 
 
 if __name__ == "__main__":

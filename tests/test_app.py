@@ -118,7 +118,7 @@ def test_date_change_returns_patch_without_geometry(ds):
     assert z_2022 != z_2010
     from viz.figures.territory_map import STATUS_CODES
 
-    assert set(z_2010) == {STATUS_CODES["ukrainian"]}  # before 2014 all land is held by Ukraine
+    assert set(z_2010) == {STATUS_CODES["no_data"]}  # before 2014: no control data, not "held"
 
 
 def test_event_click_sets_date_places_detail(ds):
@@ -241,7 +241,7 @@ def test_cursor_patches_follow_date(ds):
 
 
 def test_bad_events_upload_returns_message():
-    bad = b"- id: x\n  title: ''\n  start: '2022-13-01'\n  category: nonsense\n"
+    bad = b"- id: x\n  title: ''\n  start: '2022-13-01'\n  category: [not, text]\n"
     payload, msg = app.upload(
         "upload-events", data_url(bad), "mine.yaml", None, None, "replace", None, "en"
     )

@@ -213,8 +213,9 @@ def test_unknown_mode(view):
 
 
 def test_regions_need_columns(catalog):
-    with pytest.raises(ValueError, match=r"regions lacks columns \['name_en'\]"):
-        viz.linked_view(catalog, regions=geodata.regions().drop(columns=["name_en"]))
+    no_ids = geodata.regions().drop(columns=["id", "iso_3166_2"])
+    with pytest.raises(ValueError, match=r"regions lacks an id column .*geodata\.read_regions"):
+        viz.linked_view(catalog, regions=no_ids)
 
 
 def test_events_must_be_a_table():

@@ -27,7 +27,11 @@ def _statuses(fig):
 
 
 def test_status_layer_per_date():
-    assert _statuses(viz.territory_map("2010-01-01")) == [S.UKRAINE_HELD]
+    # before the series begins (27 Feb 2014) there is no control data: never "held by" anyone
+    before = viz.territory_map("2010-01-01")
+    assert _statuses(before) == ["no_data"]
+    assert "no control data for 1 January 2010" in before.layout.title.text
+    assert [t for t in before.data if t.name == "hatch-no-data"]
     assert set(_statuses(viz.territory_map("2015-06-01"))) == {
         S.UKRAINE_HELD,
         "occupied_before_2022",
@@ -40,9 +44,10 @@ def test_colour_per_status_is_discrete():
     fig = viz.territory_map("2023-12-31")
     (t,) = _trace(fig, "territory")
     scale = dict((round(v, 6), c) for v, c in t.colorscale)
-    n = len(S.STATUS_ORDER)
+    n = len(STATUS_CODES)  # the statuses, land held by Ukraine, and "no control data"
+    colours = {**S.STATUS_COLORS, "no_data": "#FFFFFF"}
     for status, code in STATUS_CODES.items():
-        assert scale[round(code / n, 6)] == S.STATUS_COLORS[status]
+        assert scale[round(code / n, 6)] == colours[status]
     assert t.zmin == 0 and t.zmax == n
 
 
@@ -118,7 +123,7 @@ def test_kherson_city_status_on_the_map():
         (t,) = _trace(fig, "territory")
         inv = {v: k for k, v in STATUS_CODES.items()}
         found = [inv[z] for f, z in zip(t.geojson["features"], t.z, strict=True)
-                 if f["id"] != "UA" and shape(f["geometry"]).contains(city)]  # fmt: skip
+                 if f["id"] != "land" and shape(f["geometry"]).contains(city)]  # fmt: skip
         return found[0] if found else S.UKRAINE_HELD
 
     assert status_at("2022-10-15") == "occupied"

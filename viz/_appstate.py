@@ -208,16 +208,19 @@ def step_event(df: pd.DataFrame, date: str, direction: int, view: dict) -> tuple
     return days[i], {**view, "event": order["id"].iloc[i]}
 
 
-def data_range(df: pd.DataFrame, control_dates=()) -> tuple[str, str]:
-    """First and last day the slider covers (the timeline's span, whole years)."""
-    los = [pd.Timestamp("1783-01-01")]
-    his = [pd.Timestamp("2024-12-31")]
+def data_range(df: pd.DataFrame, control_dates=(), builtin: bool = True) -> tuple[str, str]:
+    """First and last day the slider covers (the timeline's span, whole years); the built-in
+    data spans at least 1783-2024, anyone else's data its own dates."""
+    los = [pd.Timestamp("1783-01-01")] if builtin else []
+    his = [pd.Timestamp("2024-12-31")] if builtin else []
     if len(df):
         los.append(df["date_lo"].min())
         his.append(df["date_hi"].max())
     if len(control_dates):
         los.append(pd.Timestamp(min(control_dates)))
         his.append(pd.Timestamp(max(control_dates)))
+    if not los:
+        los, his = [pd.Timestamp.today().normalize()], [pd.Timestamp.today().normalize()]
     lo, hi = min(los), max(his)
     return iso(pd.Timestamp(lo.year, 1, 1)), iso(pd.Timestamp(hi.year, 12, 31))
 
@@ -428,32 +431,72 @@ class Dataset:
     hi: str
     piece_area: np.ndarray = field(default=None, repr=False)
     region_area: dict = field(default_factory=dict, repr=False)
+    #: None for the built-in data (Ukraine's statuses, titles and view), else the data's own
+    scheme: object = None
+    place: str | None = "Ukraine"
+    own_regions: bool = False  # regions given by the caller (the view is fitted to them)
+
+    @property
+    def builtin(self) -> bool:
+        return self.scheme is None
+
+    @property
+    def status_codes(self) -> dict[str, int]:
+        from .figures.territory_map import scheme_codes
+
+        return scheme_codes(self.scheme)
+
+    @property
+    def background(self) -> str:
+        from .figures.territory_map import background_status
+
+        return background_status(self.scheme)
 
     @property
     def legend_statuses(self) -> tuple[str, ...]:
-        """Statuses the data uses, in legend order, plus land held by Ukraine."""
-        from . import _style as S
+        """Statuses the data uses, in legend order, plus the background and no-data."""
+        from .figures.territory_map import NO_DATA
 
         used = {v for v in np.unique(self.statuses.to_numpy().astype(str))}
-        return tuple(s for s in S.STATUS_ORDER if s in used or s == S.UKRAINE_HELD)
+        keep = {self.background, NO_DATA}
+        return tuple(s for s in self.status_codes if s in used or s in keep)
 
     @property
     def axis(self) -> DateAxis:
-        return slider_axis(self.lo, self.hi)
+        if self.builtin:
+            return slider_axis(self.lo, self.hi)
+        from . import theme
+
+        focus = theme.focus_for(self.events)
+        return slider_axis(self.lo, self.hi, str(focus.date()) if focus is not None else None)
 
     def statuses_at(self, date: str) -> np.ndarray:
-        """Status per piece on ``date`` (the last snapshot on or before it)."""
+        """Status per piece on ``date`` (the last snapshot on or before it); "no_data" before
+        the first one; the background status where a piece is in no status polygon."""
+        from .figures.territory_map import NO_DATA
+
         idx = self.statuses.index
         i = int(idx.searchsorted(pd.Timestamp(date), side="right")) - 1
         if i < 0:
-            return np.full(self.statuses.shape[1], None, dtype=object)
-        return self.statuses.iloc[i].to_numpy(dtype=object)
+            return np.full(self.statuses.shape[1], NO_DATA, dtype=object)
+        row = self.statuses.iloc[i].to_numpy(dtype=object)
+        return np.array([s if isinstance(s, str) else self.background for s in row], dtype=object)
+
+    @property
+    def held_statuses(self) -> tuple[str, ...]:
+        return ("occupied", "occupied_before_2022") if self.builtin else tuple(self.scheme.held)
+
+    @property
+    def region_ids(self) -> list[str]:
+        from .figures.territory_map import region_ids
+
+        return region_ids(self.regions)
 
     def held_share(self, date: str) -> dict[str, float]:
-        """Share of each region's area held by Russia on ``date``."""
+        """Share of each region's area in a held status on ``date``."""
         st = self.statuses_at(date)
-        held = np.isin(st.astype(str), ["occupied", "occupied_before_2022"])
-        codes = self.pieces["iso_3166_2"].to_numpy()
+        held = np.isin(st.astype(str), list(self.held_statuses))
+        codes = self.pieces["id" if "id" in self.pieces.columns else "iso_3166_2"].to_numpy()
         out = {}
         for code, total in self.region_area.items():
             m = (codes == code) & held
@@ -473,16 +516,32 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
     import events as ev
     import geodata
 
+    from . import theme
+    from .figures.territory_map import region_ids
+
     df = ev.load_catalog() if df is None else df
-    regions = geodata.regions("web") if regions is None else regions
-    neighbours = geodata.neighbours("web")
-    pieces, statuses = geodata.status_pieces(control)
+    own_regions = regions is not None
+    if own_regions:
+        neighbours = geodata.neighbours(regions=regions)
+    else:
+        regions = geodata.regions("web")
+        neighbours = geodata.neighbours("web")
+    pieces, statuses = geodata.status_pieces(control, None, regions if own_regions else None)
     statuses = statuses.sort_index()
-    area = geodata.area_series(control)
-    lo, hi = data_range(df, list(statuses.index))
+    scheme = None
+    if own_regions or control is not None:
+        seen = sorted({s for s in pd.unique(statuses.to_numpy().ravel()) if isinstance(s, str)})
+        scheme = geodata.status_scheme(control)
+        if scheme is geodata.builtin.SCHEME and not own_regions:
+            scheme = None  # an archive of Ukraine: drawn as the built-in data is
+        else:
+            scheme = scheme.extend(seen)
+    area = geodata.area_series(control, None, regions if own_regions else None, scheme=scheme)
+    builtin = scheme is None and theme.is_builtin(df)
+    lo, hi = data_range(df, list(statuses.index), builtin=builtin or scheme is None)
     piece_area = pieces.to_crs("EPSG:6933").geometry.area.to_numpy()
     reg_area = regions.to_crs("EPSG:6933").geometry.area.to_numpy()
-    region_area = dict(zip(regions["iso_3166_2"].astype(str), reg_area, strict=True))
+    region_area = dict(zip(region_ids(regions), reg_area, strict=True))
     return Dataset(
         key,
         df,
@@ -496,6 +555,9 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
         hi,
         piece_area,
         region_area,
+        scheme,
+        theme.place_name(regions if own_regions else None),
+        own_regions,
     )
 
 
@@ -681,16 +743,14 @@ def map_state(ds: Dataset, date: str, view: dict) -> dict:
     """Everything on the map that changes with the date, the selection or the language —
     and nothing else: the geometry never appears here."""
     from . import _style as S
-    from .figures.territory_map import STATUS_CODES
 
     lang = view.get("lang", "en")
     st = ds.statuses_at(date)
     held = ds.held_share(date)
-    z = [
-        STATUS_CODES.get(s if isinstance(s, str) else S.UKRAINE_HELD, STATUS_CODES["unknown"])
-        for s in st
-    ]
-    codes = ds.regions["iso_3166_2"].astype(str).tolist()
+    codes_of = ds.status_codes
+    fallback = codes_of.get("unknown", codes_of[ds.background])
+    z = [codes_of.get(s, fallback) for s in st]
+    codes = ds.region_ids
     names = _i18n.region_names(ds.regions, lang)
     places, lons, lats = set(), [], []
     if view.get("event"):
@@ -713,7 +773,8 @@ def map_state(ds: Dataset, date: str, view: dict) -> dict:
             color.append(S.BORDER)
         line = f"<b>{_esc(names.get(c, c))}</b>"
         if held.get(c, 0) >= 0.005:
-            line += "<br>" + _esc(_i18n.t("russian_held", lang, share=f"{held[c]:.0%}"))
+            key = "russian_held" if ds.builtin else "held_share"
+            line += "<br>" + _esc(_i18n.t(key, lang, share=f"{held[c]:.0%}"))
         text.append(line)
     return {
         "z": z,
@@ -722,9 +783,35 @@ def map_state(ds: Dataset, date: str, view: dict) -> dict:
         "text": text,
         "sel_lon": lons,
         "sel_lat": lats,
-        "title": _esc(_i18n.t("map_title", lang, date=_i18n.format_day(date, lang))),
-        "legend": [_esc(_i18n.status_label(s, lang)) for s in S.STATUS_ORDER],
+        "title": _esc(map_title(ds, date, lang)),
+        "legend": [_esc(legend_label(ds, s, lang)) for s in ds.status_codes],
     }
+
+
+def map_title(ds: Dataset, date: str, lang: str) -> str:
+    """ "Territorial control in Ukraine as of …" for the built-in data, the data's own place
+    (or none) otherwise; "no control data" before the series begins."""
+    day = _i18n.format_day(date, lang)
+    first = ds.statuses.index.min() if len(ds.statuses.index) else None
+    if first is None or pd.Timestamp(date) < first:
+        if ds.place:
+            return _i18n.t("map_title_no_data", lang, place=ds.place, date=day)
+        return _i18n.t("map_title_no_data_any", lang, date=day)
+    if ds.builtin:
+        return _i18n.t("map_title", lang, date=day)
+    if ds.place:
+        return _i18n.t("map_title_place", lang, place=ds.place, date=day)
+    return _i18n.t("map_title_any", lang, date=day)
+
+
+def legend_label(ds: Dataset, status: str, lang: str) -> str:
+    from .figures.territory_map import NO_DATA, status_label
+
+    if status == NO_DATA:
+        return _i18n.t("no_control_data", lang)
+    if ds.builtin:
+        return _i18n.status_label(status, lang)
+    return status_label(status, ds.scheme)
 
 
 def _esc(text) -> str:
@@ -739,18 +826,23 @@ def build_map(ds: Dataset, date: str, view: dict):
 
     from . import _style as S
     from ._geo import feature_collection
-    from .figures.territory_map import geo_layout, neighbour_trace, status_traces
+    from .figures.territory_map import (
+        geo_layout,
+        neighbour_trace,
+        status_color,
+        status_traces,
+    )
 
     m = map_state(ds, date, view)
     fig = go.Figure()
     nb = ds.neighbours
     fig.add_trace(neighbour_trace(nb).update(hoverinfo="skip"))
     pieces = ds.pieces
-    statuses = [S.UKRAINE_HELD] * len(pieces)
-    trace = status_traces(pieces, statuses)[0]
+    statuses = [ds.background] * len(pieces)
+    trace = status_traces(pieces, statuses, scheme=ds.scheme)[0]
     trace.update(z=m["z"], marker_line_width=0)
     fig.add_trace(trace)
-    codes = ds.regions["iso_3166_2"].astype(str).tolist()
+    codes = ds.region_ids
     fig.add_trace(
         go.Choropleth(
             geojson=feature_collection(ds.regions.geometry, codes), locations=codes, z=[1] * len(codes),
@@ -764,21 +856,22 @@ def build_map(ds: Dataset, date: str, view: dict):
                       marker=dict(size=11, color=PLACE_LINE, line=dict(color="white", width=2)),
                       name="selected-points")
     )  # fmt: skip
-    for name, status in zip(m["legend"], S.STATUS_ORDER, strict=True):
+    light = {ds.background, "no_data"}
+    for name, status in zip(m["legend"], ds.status_codes, strict=True):
         if status not in ds.legend_statuses:
             continue
         fig.add_trace(
             go.Scattergeo(
                 lon=[None], lat=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
-                marker=dict(symbol="square", size=14, color=S.STATUS_COLORS[status],
-                            line=dict(color=S.INK, width=1 if status == S.UKRAINE_HELD else 0)),
+                marker=dict(symbol="square", size=14, color=status_color(status, ds.scheme),
+                            line=dict(color=S.INK, width=1 if status in light else 0)),
             )
         )  # fmt: skip
     fig.update_layout(
         **S.BASE_LAYOUT,
         autosize=True,
         margin=dict(l=0, r=0, t=0, b=0),
-        geo=geo_layout(900, 640),
+        geo=geo_layout(900, 640, map_view(ds)),
         title=dict(text=None),
         legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
                     itemclick=False, itemdoubleclick=False),
@@ -788,11 +881,20 @@ def build_map(ds: Dataset, date: str, view: dict):
     return fig
 
 
+def map_view(ds: Dataset) -> dict:
+    """Ukraine's fixed view for the built-in regions, else one fitted to the data's regions."""
+    import shapely
+
+    from .figures.territory_map import VIEW, fit_view
+
+    if not ds.own_regions:
+        return VIEW
+    return fit_view(shapely.union_all(ds.regions.geometry.to_numpy()))
+
+
 def map_patch(ds: Dataset, date: str, view: dict, patch):
     """Fill a ``dash.Patch`` with the map's changing parts: colours (``z``), region outlines
     and hover text, the selected event's points, the title and the legend's language."""
-    from . import _style as S
-
     m = map_state(ds, date, view)
     patch["data"][MAP_PIECES]["z"] = m["z"]
     patch["data"][MAP_REGIONS]["marker"]["line"]["width"] = m["line_width"]
@@ -801,7 +903,7 @@ def map_patch(ds: Dataset, date: str, view: dict, patch):
     patch["data"][MAP_SELECTED]["lon"] = m["sel_lon"]
     patch["data"][MAP_SELECTED]["lat"] = m["sel_lat"]
     patch["layout"]["meta"]["borderlines"]["date"] = date
-    labels = dict(zip(S.STATUS_ORDER, m["legend"], strict=True))
+    labels = dict(zip(ds.status_codes, m["legend"], strict=True))
     for i, status in enumerate(ds.legend_statuses):
         patch["data"][MAP_LEGEND + i]["name"] = labels[status]
     return patch

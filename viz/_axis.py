@@ -94,8 +94,29 @@ class DateAxis:
                 if all(abs(x - c) >= min_x for c in chosen):
                     chosen.append(x)
                     labels.append(str(y))
+        if len(chosen) < 3 and not self.compressed:  # a span of a year or two: month ticks
+            chosen, labels = self._month_ticks(min_x)
         order = np.argsort(chosen)
         return [chosen[i] for i in order], [labels[i] for i in order]
+
+    def _month_ticks(self, min_x: float) -> tuple[list[float], list[str]]:
+        lo, hi = self.dates[0], self.dates[-1]
+        chosen: list[float] = []
+        labels: list[str] = []
+        for step in (1, 2, 3, 6):
+            chosen, labels = [], []
+            for day in pd.date_range(lo.normalize().replace(day=1), hi, freq=f"{step}MS"):
+                if day < lo:
+                    continue
+                x = self.to_x(day)
+                if chosen and x - chosen[-1] < min_x:
+                    break
+                chosen.append(x)
+                first = not labels or day.month == 1
+                labels.append(day.strftime("%b %Y") if first else day.strftime("%b"))
+            else:
+                break
+        return chosen, labels
 
     def meta(self) -> dict:
         """JSON-ready knots for the browser: ISO dates and x positions."""

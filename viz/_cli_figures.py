@@ -27,6 +27,14 @@ def _control(args):
     return geodata.read_series(args.control)
 
 
+def _regions(args):
+    if not getattr(args, "regions", None):
+        return None
+    import geodata
+
+    return geodata.read_regions(args.regions)
+
+
 def _write(fig, out: str, args) -> None:
     from . import export
 
@@ -45,8 +53,10 @@ def cmd_map(args) -> int:
         args.date,
         events=_events(args),
         control=_control(args),
+        regions=_regions(args),
         print_mode=args.print_mode,
         window_days=args.window,
+        title=args.title,
     )
     _write(fig, args.out, args)
     return 0
@@ -55,7 +65,8 @@ def cmd_map(args) -> int:
 def cmd_timeline(args) -> int:
     from .figures.timeline import timeline
 
-    fig = timeline(_events(args), date=args.date)
+    size = {k: v for k, v in (("width", args.width), ("height", args.height)) if v}
+    fig = timeline(_events(args), date=args.date, title=args.title, **size)
     _write(fig, args.out, args)
     return 0
 
@@ -64,7 +75,7 @@ def cmd_html(args) -> int:
     from . import export
     from .linked import linked_view
 
-    view = linked_view(_events(args), _control(args))
+    view = linked_view(_events(args), _control(args), _regions(args), title=args.title)
     export.write_html(view, args.out, mode=args.mode)
     print(f"wrote {args.out}")
     return 0
@@ -81,14 +92,19 @@ def cmd_frames(args) -> int:
             "give --out-dir DIR for frames, --gif FILE.gif and/or --mp4 FILE.mp4 for an animation"
         )
     control = _control(args)
+    regions = _regions(args)
     if args.dates:
         dates = [d.strip() for d in args.dates.split(",") if d.strip()]
     elif control is None:
         dates = [d.strftime("%Y-%m-%d") for d in geodata.key_dates()]
     else:
-        dates = sorted({d.strftime("%Y-%m-%d") for d in control["date"]})
+        col = "date" if "date" in control.columns else "valid_from"
+        dates = sorted({d.strftime("%Y-%m-%d") for d in control[col]})
     ev = _events(args)
-    figs = [territory_map(d, events=ev, control=control, print_mode=args.print_mode) for d in dates]
+    figs = [
+        territory_map(d, events=ev, control=control, regions=regions, print_mode=args.print_mode)
+        for d in dates
+    ]
     if args.out_dir:
         out = Path(args.out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -120,8 +136,18 @@ def _data_args(p, control=True) -> None:
     p.add_argument("--to", dest="date_to", metavar="DATE")
     p.add_argument("--category", action="append")
     p.add_argument("--place", action="append")
+    p.add_argument("--title", help="the figure's title (default: from the data)")
     if control:
-        p.add_argument("--control", help="a series from import-control (default: built-in)")
+        p.add_argument(
+            "--control",
+            help="a control series: from import-control, or a plain GeoJSON/GeoPackage/"
+            "GeoParquet/CSV of date (or valid_from/valid_to), status, geometry "
+            "(default: built-in)",
+        )
+        p.add_argument(
+            "--regions",
+            help="regions file (GeoJSON, GeoPackage, ...; default: Ukraine's 27 units)",
+        )
 
 
 def add_figure_commands(sub) -> None:

@@ -60,6 +60,7 @@ STRINGS = {
         "area": "Share of Ukraine held by Russia",
         "area_title": "Share of Ukraine held by Russia",
         "events_title": "Events",
+        "no_category": "(no category)",
         "of_ukraine": "of Ukraine",
         "since": "since",
         "compressed_before": "compressed scale before",
@@ -102,6 +103,14 @@ STRINGS = {
         "upload_error": "{name} could not be used:",
         "upload_too_big": "{name} is {size:.1f} MB; the limit is {limit:.0f} MB.",
         "map_title": "Territorial control in Ukraine as of {date}",
+        "map_title_place": "Territorial control in {place} as of {date}",
+        "map_title_any": "Territorial control as of {date}",
+        "map_title_no_data": "Territorial control in {place}: no control data for {date}",
+        "map_title_no_data_any": "No control data for {date}",
+        "no_control_data": "No control data for this date",
+        "held_share": "Held: {share} of its area",
+        "subtitle_any": "Events and territorial control",
+        "area_title_any": "Share held",
         "russian_held": "Russian-held: {share} of its area",
         "region_filter_on": "Showing events in {name}. Click the region again to clear.",
         "events_count": "{n} events",
@@ -137,6 +146,7 @@ STRINGS = {
         "area": "Частка території України під контролем Росії",
         "area_title": "Частка України під контролем Росії",
         "events_title": "Події",
+        "no_category": "(без категорії)",
         "of_ukraine": "території України",
         "since": "з",
         "compressed_before": "стиснута шкала до",
@@ -179,6 +189,14 @@ STRINGS = {
         "upload_error": "Файл {name} не вдалося використати:",
         "upload_too_big": "Файл {name} має {size:.1f} МБ; межа — {limit:.0f} МБ.",
         "map_title": "Контроль над територією України станом на {date}",
+        "map_title_place": "Контроль над територією ({place}) станом на {date}",
+        "map_title_any": "Контроль над територією станом на {date}",
+        "map_title_no_data": "Контроль над територією ({place}): немає даних на {date}",
+        "map_title_no_data_any": "Немає даних про контроль на {date}",
+        "no_control_data": "Немає даних про контроль на цю дату",
+        "held_share": "Під контролем: {share} площі",
+        "subtitle_any": "Події та контроль над територією",
+        "area_title_any": "Частка під контролем",
         "russian_held": "Під контролем Росії: {share} площі",
         "region_filter_on": "Показано події в регіоні {name}. Клацніть регіон ще раз, щоб скинути.",
         "events_count": "Подій: {n}",
@@ -242,11 +260,15 @@ def status_label(status: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def region_names(regions, lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """ISO 3166-2 code -> region name in ``lang`` (``name_uk``/``name_en`` columns)."""
-    col = "name_uk" if lang_of(lang) == "uk" and "name_uk" in regions.columns else "name_en"
-    if col not in regions.columns:
-        return {c: c for c in regions["iso_3166_2"]}
-    return dict(zip(regions["iso_3166_2"].astype(str), regions[col].astype(str), strict=True))
+    """Region id -> region name in ``lang``: ``id``/``name`` (any region set, from
+    ``geodata.read_regions``) or ``iso_3166_2`` with ``name_uk``/``name_en`` (built-in)."""
+    key = "id" if "id" in regions.columns else "iso_3166_2"
+    cols = ["name_uk"] if lang_of(lang) == "uk" else []
+    cols += ["name_en", "name"]
+    col = next((c for c in cols if c in regions.columns), None)
+    if col is None:
+        return {str(c): str(c) for c in regions[key]}
+    return dict(zip(regions[key].astype(str), regions[col].astype(str), strict=True))
 
 
 def format_day(day, lang: str = DEFAULT_LANG) -> str:

@@ -27,23 +27,31 @@ import plotly.graph_objects as go
 import shapely
 
 from . import _style as S
-from . import export
+from . import export, theme
 from ._dates import as_day
 from ._geo import line_arrays
 from ._text import clean, esc
 from .figures.area_chart import area_chart
 from .figures.territory_map import (
+    NO_DATA,
     STATUS_CODES,
+    VIEW,
     _credit,
     _event_markers,
     _legend,
+    background_status,
+    fit_view,
     geo_layout,
     neighbour_trace,
+    region_ids,
+    region_names,
+    scheme_codes,
+    status_label,
     status_traces,
 )
 from .figures.timeline import _check_events, timeline
 
-HELD = STATUS_CODES[S.UKRAINE_HELD]
+HELD = STATUS_CODES[S.UKRAINE_HELD]  # the built-in background: land held by Ukraine
 STEPS_FROM = pd.Timestamp("2014-01-01")  # the slider starts with the occupation of Crimea
 MAP_WINDOW_DAYS = 365  # event markers on the map: events of the year up to the slider date
 GEO_SCALE = 1000  # coordinates sent as integer steps of 1e-3 degrees
@@ -72,7 +80,7 @@ class LinkedView:
     map: go.Figure
     area: go.Figure
     payload: dict
-    title: str = "Russia's war on Ukraine: territory and events"
+    title: str = "Territory and events"
     credit: str = ""
     traces: dict = field(default_factory=dict)
 
@@ -115,7 +123,8 @@ def linked_view(
     control : GeoDataFrame, optional
         A status series (built-in style or from :func:`geodata.read_control`); default built-in.
     regions : GeoDataFrame, optional
-        Region units (``iso_3166_2``, ``name_en``, geometry); default Ukraine's 27 units.
+        Region units (from :func:`geodata.read_regions`: ``id``, ``name``, geometry); default
+        Ukraine's 27 units (then the built-in titles and view apply).
     dates : list of date-like, optional
         Key dates whose statuses the map can show; default :func:`geodata.key_dates` for the
         built-in series, else the series' own dates.
@@ -148,25 +157,44 @@ def linked_view(
     import geodata
 
     _check_events(events, "category")
-    if regions is None:
+    builtin = regions is None
+    if builtin:
         regions = geodata.regions("web")
-    need = {"iso_3166_2", "name_en", "geometry"}
-    if not need <= set(regions.columns):
-        raise ValueError(
-            f"regions lacks columns {sorted(need - set(regions.columns))}; expected a GeoDataFrame "
-            "like geodata.regions() with iso_3166_2, name_en and geometry"
-        )
-    neighbours = geodata.neighbours("lite")
+        neighbours = geodata.neighbours("lite")
+        view = VIEW
+    else:
+        if not ({"id", "iso_3166_2"} & set(regions.columns) and "geometry" in regions.columns):
+            raise ValueError(
+                f"regions lacks an id column (has {list(regions.columns)}); read it with "
+                "geodata.read_regions(), which finds or takes the id and name columns"
+            )
+        view = fit_view(shapely.union_all(regions.geometry.to_numpy()))
+        neighbours = geodata.neighbours(regions=regions)
+    scheme = None if builtin and control is None else geodata.status_scheme(control)
+    if scheme is geodata.builtin.SCHEME and builtin:
+        scheme = None  # Ukraine's own statuses (the built-in series, or an archive of Ukraine)
 
     pieces, statuses = geodata.status_pieces(control, dates, regions)
+    if scheme is not None:
+        scheme = scheme.extend(sorted({s for row in statuses.itertuples(index=False)
+                                       for s in row if isinstance(s, str)}))  # fmt: skip
+    codes_of = scheme_codes(scheme)
+    if len(codes_of) > 40:
+        raise ValueError(
+            f"a linked view shows at most 38 statuses; this series has {len(codes_of) - 2}"
+        )
+    background = codes_of[background_status(scheme)]
+    no_data = codes_of[NO_DATA]
+    fallback = codes_of.get("unknown", background)
     key_dates = [pd.Timestamp(d).normalize() for d in statuses.index]
-    codes = [[HELD if pd.isna(s) else STATUS_CODES.get(s, STATUS_CODES["unknown"]) for s in row]
+    codes = [[background if pd.isna(s) else codes_of.get(s, fallback) for s in row]
              for row in statuses.itertuples(index=False)]  # fmt: skip
 
     ev = events.reset_index(drop=True)
+    steps_from = STEPS_FROM if builtin and control is None else min(key_dates, default=STEPS_FROM)
     steps = sorted(
         {d for d in key_dates}
-        | {pd.Timestamp(d).normalize() for d in ev["date_lo"] if pd.Timestamp(d) >= STEPS_FROM}
+        | {pd.Timestamp(d).normalize() for d in ev["date_lo"] if pd.Timestamp(d) >= steps_from}
     )
     start = steps[-1] if steps else pd.Timestamp("2024-12-31")
     if date is not None:
@@ -174,14 +202,16 @@ def linked_view(
     if event is not None and event not in set(ev["id"]):
         raise ValueError(f"Value of 'event' is not an event id in events: {event!r}")
     k = _last_le(key_dates, start)
-    start_codes = codes[k] if k >= 0 else [HELD] * len(pieces)
+    start_codes = codes[k] if k >= 0 else [no_data] * len(pieces)
 
     tl = timeline(ev, date=start, width=SIZES["timeline"][0], height=SIZES["timeline"][1])
     tl.update_layout(title=None, margin=dict(t=40))
     # the area chart ends at the last key date; show the cursor up to the last slider step
     area = area_chart(
-        geodata.area_series(control, key_dates),
+        geodata.area_series(control, key_dates, None if builtin else regions, scheme=scheme),
         date=start,
+        regions=None if builtin else regions,
+        scheme=scheme,
         width=SIZES["area"][0],
         height=SIZES["area"][1],
     )
@@ -189,29 +219,39 @@ def linked_view(
         lo = min(key_dates[0], steps[0]) - pd.Timedelta(days=60)
         hi = max(key_dates[-1], steps[-1]) + pd.Timedelta(days=60)
         area.update_xaxes(range=[lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")])
-    area.update_layout(title=dict(text="Share of Ukraine held by Russia"))
 
-    names = dict(zip(regions["iso_3166_2"].astype(str), regions["name_en"].map(clean), strict=True))
-    mp, traces = _map(ev, pieces, start_codes, codes, names, regions, neighbours, start)
+    names = dict(zip(region_ids(regions), map(clean, region_names(regions)), strict=True))
+    piece_ids = pieces["id" if "id" in pieces.columns else "iso_3166_2"].astype(str).tolist()
+    labels = [esc(status_label(s, scheme)) for s in codes_of]
+    mp, traces = _map(
+        ev, pieces, piece_ids, start_codes, codes, names, regions, neighbours, start,
+        scheme=scheme, view=view, labels=labels, background=background,
+    )  # fmt: skip
 
     series = control if control is not None else geodata.control_series()
-    credit = _credit(series, control is None)
+    credit = _credit(series, control is None and builtin)
+    if title is None:
+        title = (
+            "Russia's war on Ukraine: territory and events"
+            if theme.is_builtin(events) and builtin
+            else events.attrs.get("title") or LinkedView.title
+        )
     payload = {
         "status_dates": [d.strftime("%Y-%m-%d") for d in key_dates],
         "status": codes,
-        "held": HELD,
-        "labels": [esc(S.STATUS_LABELS[s]) for s in S.STATUS_ORDER],
-        "pieces": pieces["iso_3166_2"].astype(str).tolist(),
+        "held": no_data,  # what the page shows before the first status date
+        "labels": labels,
+        "pieces": piece_ids,
         "steps": [d.strftime("%Y-%m-%d") for d in steps],
         "start": start.strftime("%Y-%m-%d"),
         "event": event,
         "window_days": MAP_WINDOW_DAYS,
-        "events": {r["id"]: _event_record(r) for _, r in ev.iterrows()},
+        "events": {r["id"]: _event_record(r, ev) for _, r in ev.iterrows()},
         "regions": names,
     }
     return LinkedView(
         timeline=tl, map=mp, area=area, payload=payload,
-        title=title or LinkedView.title, credit=credit, traces=traces,
+        title=title, credit=credit, traces=traces,
     )  # fmt: skip
 
 
@@ -225,16 +265,15 @@ def _last_le(days: list, day) -> int:
 
 
 def _map(
-    ev, pieces, start_codes, codes, names, regions, neighbours, start
-) -> tuple[go.Figure, dict]:
+    ev, pieces, iso, start_codes, codes, names, regions, neighbours, start, *,
+    scheme=None, view=VIEW, labels=(), background=None,
+) -> tuple[go.Figure, dict]:  # fmt: skip
     """The map: grey neighbours, the status pieces, region borders once, event markers."""
     fig = go.Figure()
     if neighbours is not None and len(neighbours):
         fig.add_trace(neighbour_trace(neighbours))
-    order = list(STATUS_CODES)
-    (trace,) = status_traces(pieces, [order[c] for c in start_codes], name="pieces")
-    iso = pieces["iso_3166_2"].astype(str).tolist()
-    labels = [esc(S.STATUS_LABELS[s]) for s in S.STATUS_ORDER]
+    order = list(scheme_codes(scheme))
+    (trace,) = status_traces(pieces, [order[c] for c in start_codes], name="pieces", scheme=scheme)
     trace.update(
         customdata=iso,
         text=[
@@ -254,10 +293,10 @@ def _map(
         go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(width=0.6, color=S.BORDER),
                       hoverinfo="skip", showlegend=False, name="region-borders")
     )  # fmt: skip
-    seen = sorted({c for row in codes for c in row} | {HELD})
-    _legend(fig, [order[c] for c in seen], None, False)
+    seen = sorted({c for row in codes for c in row} | {background})
+    _legend(fig, [order[c] for c in seen], None, False, scheme)
     n_before = len(fig.data)
-    _event_markers(fig, ev, regions, ev["date_hi"].max() if len(ev) else start, None)
+    _event_markers(fig, ev, regions, ev["date_hi"].max() if len(ev) else start, None, view)
     if len(fig.data) > n_before:
         traces["events"] = len(fig.data) - 1
         fig.data[-1].update(marker=dict(size=10))
@@ -266,7 +305,7 @@ def _map(
         width=SIZES["map"][0],
         height=SIZES["map"][1],
         margin=dict(l=0, r=0, t=0, b=0),
-        geo=geo_layout(*SIZES["map"]),
+        geo=geo_layout(*SIZES["map"], view),
         legend=dict(x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
                     bordercolor="#cccccc", borderwidth=1, font=dict(size=11), itemclick=False,
                     itemdoubleclick=False),
@@ -276,7 +315,7 @@ def _map(
     return fig, traces
 
 
-def _event_record(r) -> dict:
+def _event_record(r, events=None) -> dict:
     """What the detail panel shows of one event; plain text (the browser sets textContent)."""
     sources = []
     for s in r.get("sources") or []:
@@ -294,7 +333,7 @@ def _event_record(r) -> dict:
         "os": clean(os_date) if isinstance(os_date, str) else "",
         "lo": pd.Timestamp(r["date_lo"]).strftime("%Y-%m-%d"),
         "hi": pd.Timestamp(r["date_hi"]).strftime("%Y-%m-%d"),
-        "category": clean(S.CATEGORY_LABEL.get(r["category"], r["category"])),
+        "category": clean(_category_label(r.get("category"), events)),
         "summary": clean(r.get("summary")),
         "places": [str(p) for p in (r.get("places") or [])],
         "sources": sources,
@@ -333,8 +372,19 @@ def _fig_spec(fig: go.Figure) -> dict:
 
 
 def _pack(codes: list[list[int]]) -> list[str]:
-    """Status vectors as digit strings (codes are 0-9): a tenth of the size of JSON lists."""
-    return ["".join(str(c) for c in row) for row in codes]
+    """Status vectors as strings, one character per piece (code c is chr(48 + c): "0"-"9"
+    and on up to "W"; the page reads ``charCodeAt(i) - 48``): a tenth of JSON lists' size."""
+    return ["".join(chr(48 + c) for c in row) for row in codes]
+
+
+def _category_label(category, events) -> str:
+    if category is None or (isinstance(category, float) and pd.isna(category)) or category == "":
+        return ""
+    if events is not None:
+        import events as events_pkg
+
+        return events_pkg.vocabulary(events).label(category)
+    return S.CATEGORY_LABEL.get(category, category)
 
 
 def _grid(coords) -> np.ndarray:
@@ -482,7 +532,7 @@ def _render(view: LinkedView, mode: str, uid: str) -> str:
         '<div class="bl-side">'
         '<section class="bl-panel" data-bl="panel" aria-live="polite"><p class="bl-empty">'
         "Click an event on the timeline or the map, or a region of the map.</p></section>"
-        '<div class="bl-fig bl-area" data-bl="area" role="figure" aria-label="Share of Ukraine held over time"></div>'
+        '<div class="bl-fig bl-area" data-bl="area" role="figure" aria-label="Share held over time"></div>'
         "</div></div>"
         f'<p class="bl-credit">{esc(view.credit)}</p>'
         "</div>"

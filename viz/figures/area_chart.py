@@ -1,11 +1,11 @@
-"""Held area over time: the share of Ukraine under Russian control, by status."""
+"""Held area over time: the share of the regions in each held status (built-in: of Ukraine)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import _i18n
+from .. import _i18n, theme
 from .. import _style as S
 from .._dates import as_day
 from .._text import esc
@@ -19,18 +19,29 @@ def area_chart(
     *,
     date=None,
     title: str | None = None,
+    regions=None,
+    scheme=None,
+    place: str | None = None,
     width: int = 900,
     height: int = 320,
     lang: str = "en",
 ) -> go.Figure:
-    """Share of Ukraine held, stacked by status, as steps between the dates of the series.
+    """Share of the regions held, stacked by status, as steps between the dates of the series.
 
     Parameters
     ----------
     series : DataFrame
-        From :func:`geodata.area_series`: ``date, status, area_km2, share_of_ukraine``.
+        From :func:`geodata.area_series`: ``date, status, area_km2, share``.
     date : date-like, optional
         Draws the date cursor there.
+    regions : GeoDataFrame, optional
+        The regions the shares are of; their name labels the axis ("% of <name>").
+    scheme : geodata.StatusScheme, optional
+        Which statuses count as held (stacked), their labels and colours. Without ``regions``
+        and ``scheme``, the built-in data's: occupied before and since 24 Feb 2022, "% of
+        Ukraine".
+    place : str, optional
+        Name for the axis and title, instead of the regions' own.
     lang : {"en", "uk"}
         Language of the title, legend and axis.
 
@@ -40,31 +51,48 @@ def area_chart(
         One trace per status; x is the date, y the share of Ukraine in percent, the hover
         gives the area in km².
     """
-    need = {"date", "status", "area_km2", "share_of_ukraine"}
-    if not need <= set(series.columns):
-        raise ValueError(
-            f"series lacks columns {sorted(need - set(series.columns))}; use geodata.area_series()"
-        )
     df = series.copy()
+    if "share" not in df.columns and "share_of_ukraine" in df.columns:
+        df = df.rename(columns={"share_of_ukraine": "share"})
+    need = {"date", "status", "area_km2", "share"}
+    if not need <= set(df.columns):
+        raise ValueError(
+            f"series lacks columns {sorted(need - set(df.columns))}; use geodata.area_series()"
+        )
+    builtin = regions is None and scheme is None
+    if place is None:
+        place = theme.BUILTIN_PLACE if builtin else theme.place_name(regions)
+    stack = STACK if builtin else tuple(scheme.held) if scheme is not None else ()
+    if not builtin and scheme is None:
+        stack = tuple(s for s in df["status"].unique() if s != "held_total")
+    of_place = (
+        _i18n.t("of_ukraine", lang)
+        if builtin
+        else (f"of {place}" if place else "of the regions' area")
+    )
     df["date"] = pd.to_datetime(df["date"])
     fig = go.Figure()
     dates = sorted(df["date"].unique())
-    for status in STACK:
+    for status in stack:
         part = df[df["status"] == status].set_index("date").reindex(dates)
-        share = part["share_of_ukraine"].fillna(0) * 100
+        share = part["share"].fillna(0) * 100
         area = part["area_km2"].fillna(0)
+        colour = S.STATUS_COLORS[status] if builtin else scheme.color(status) if scheme else None
+        label = _i18n.status_label(status, lang) if builtin else (
+            scheme.label(status) if scheme else status
+        )  # fmt: skip
         fig.add_trace(
             go.Scatter(
                 x=dates,
                 y=share,
                 mode="lines",
-                line=dict(width=0.8, color=S.STATUS_COLORS[status], shape="hv"),
+                line=dict(width=0.8, color=colour, shape="hv"),
                 stackgroup="held",
-                fillcolor=S.STATUS_COLORS[status],
-                name=esc(_i18n.status_label(status, lang)),
+                fillcolor=colour,
+                name=esc(label),
                 customdata=area.round(0),
                 hovertemplate="%{x|%d %b %Y}<br>%{y:.1f}% "
-                + esc(_i18n.t("of_ukraine", lang))
+                + esc(of_place)
                 + "<br>%{customdata:,.0f} km²<extra>%{fullData.name}</extra>",
             )
         )
@@ -75,19 +103,20 @@ def area_chart(
             dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=S.INK, width=2),
                  visible=date is not None, name=CURSOR_NAME)
         )  # fmt: skip
-    total = df[df["status"].isin(STACK)].groupby("date")["share_of_ukraine"].sum() * 100
+    total = df[df["status"].isin(stack)].groupby("date")["share"].sum() * 100
     top = max(30.0, float(total.max()) * 1.15) if len(total) else 30.0
     fig.update_layout(
         **S.BASE_LAYOUT,
         width=width,
         height=height,
         margin=dict(l=60, r=20, t=50, b=40),
-        title=dict(
-            text=esc(title or "Share of Ukraine held by Russia"), x=0.01, font=dict(size=16)
-        ),
+        title=dict(text=esc(title or _default_title(builtin, place)), x=0.01, font=dict(size=16)),
         xaxis=dict(type="date", showgrid=False, ticks="outside"),
         yaxis=dict(
-            title=dict(text="% of Ukraine"), range=[0, top], ticksuffix="%", gridcolor=S.GRID
+            title=dict(text=f"% {of_place}" if not builtin else "% of Ukraine"),
+            range=[0, top],
+            ticksuffix="%",
+            gridcolor=S.GRID,
         ),
         legend=dict(orientation="h", x=0, y=-0.18, yanchor="top"),
         hovermode="x unified",
@@ -95,3 +124,9 @@ def area_chart(
         meta={"borderlines": {"view": "area", "cursor": CURSOR_NAME}},
     )
     return fig
+
+
+def _default_title(builtin: bool, place: str | None) -> str:
+    if builtin:
+        return "Share of Ukraine held by Russia"
+    return f"Share of {place} held" if place else "Share of the regions held"

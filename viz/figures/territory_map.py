@@ -1,4 +1,8 @@
-"""The territory map: who held what on a date, as a choropleth over Ukraine."""
+"""The territory map: who held what on a date, as a choropleth over the regions.
+
+Without arguments it draws the built-in data (Russia's war on Ukraine) in its fixed Ukraine
+view; given other regions, the view, projection, neighbours, statuses and words come from them.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,15 @@ import plotly.graph_objects as go
 import shapely
 
 from .. import _style as S
+from .. import theme
 from .._dates import as_day
 from .._geo import feature_collection, hatch, label_point, line_arrays
 from .._text import esc, event_hover
 
 VIEW = dict(lon=(21.9, 40.4), lat=(44.2, 52.5))
-STATUS_CODES = {s: i for i, s in enumerate(S.STATUS_ORDER)}
+NO_DATA = "no_data"
+NO_DATA_COLOR = "#FFFFFF"
+STATUS_CODES = {s: i for i, s in enumerate((*S.STATUS_ORDER, NO_DATA))}
 
 
 def _discrete_scale(colors: list[str]) -> list:
@@ -27,7 +34,57 @@ def _discrete_scale(colors: list[str]) -> list:
     return scale
 
 
-STATUS_SCALE = _discrete_scale([S.STATUS_COLORS[s] for s in S.STATUS_ORDER])
+STATUS_SCALE = _discrete_scale([*(S.STATUS_COLORS[s] for s in S.STATUS_ORDER), NO_DATA_COLOR])
+
+
+def scheme_codes(scheme) -> dict[str, int]:
+    """Status -> z code for a scheme: its statuses in order, then the background and no-data.
+
+    For the built-in scheme this is :data:`STATUS_CODES`."""
+    if scheme is None:
+        return STATUS_CODES
+    names = [*scheme.names, _name(scheme.background), NO_DATA]
+    return {s: i for i, s in enumerate(dict.fromkeys(names))}
+
+
+def scheme_scale(scheme) -> list:
+    if scheme is None:
+        return STATUS_SCALE
+    return _discrete_scale([status_color(s, scheme) for s in scheme_codes(scheme)])
+
+
+def _name(entry) -> str:
+    return entry if isinstance(entry, str) else entry.name
+
+
+def background_status(scheme) -> str:
+    """The status of land in no status polygon ("ukrainian" for the built-in data)."""
+    return S.UKRAINE_HELD if scheme is None else _name(scheme.background)
+
+
+def status_color(status: str, scheme=None) -> str:
+    if status == NO_DATA:
+        return NO_DATA_COLOR
+    if scheme is None:
+        return S.STATUS_COLORS.get(status, S.STATUS_COLORS["unknown"])
+    return scheme.color(status)
+
+
+def status_label(status: str, scheme=None) -> str:
+    if status == NO_DATA:
+        return "No control data for this date"
+    if scheme is None:
+        return S.STATUS_LABELS.get(status, status)
+    return scheme.label(status)
+
+
+def fit_view(outline, margin: float = 0.06) -> dict:
+    """lon/lat ranges around an outline with a margin, for :func:`geo_layout`."""
+    minx, miny, maxx, maxy = outline.bounds
+    dx, dy = max(maxx - minx, 0.05), max(maxy - miny, 0.05)
+    return dict(
+        lon=(minx - dx * margin, maxx + dx * margin), lat=(miny - dy * margin, maxy + dy * margin)
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -38,8 +95,25 @@ def _builtin_base(detail: str):
     return regions, geodata.neighbours(detail), shapely.union_all(regions.geometry.to_numpy())
 
 
-def geo_layout(width: int, height: int) -> dict:
-    """The geo subplot: no basemap, a conic projection fitted to Ukraine."""
+def geo_layout(width: int, height: int, view: dict | None = None) -> dict:
+    """The geo subplot: no basemap, a conic projection fitted to the view (default Ukraine's).
+
+    The conformal conic's standard parallels sit at a sixth of the view's height from its
+    top and bottom, centred on its middle meridian (for Ukraine: 46° and 50°, 31° E)."""
+    if view is not None and view != VIEW:
+        (lon0, lon1), (lat0, lat1) = view["lon"], view["lat"]
+        h = (lat1 - lat0) / 6
+        projection = (
+            dict(type="conic conformal", parallels=[lat0 + h, lat1 - h],
+                 rotation=dict(lon=(lon0 + lon1) / 2))
+            if abs(lat0 + lat1) / 2 > 15 else dict(type="mercator")
+        )  # fmt: skip
+        return dict(
+            visible=False, showland=False, showcountries=False, showcoastlines=False,
+            showframe=False, bgcolor=S.SEA, projection=projection,
+            lonaxis=dict(range=list(view["lon"])), lataxis=dict(range=list(view["lat"])),
+            domain=dict(x=[0, 1], y=[0, 1]),
+        )  # fmt: skip
     return dict(
         visible=False,
         showland=False,
@@ -69,19 +143,24 @@ def neighbour_trace(neighbours) -> go.Choropleth:
     )
 
 
-def status_traces(pieces: pd.DataFrame, statuses, *, print_mode=False, name="territory") -> list:
+def status_traces(
+    pieces: pd.DataFrame, statuses, *, print_mode=False, name="territory", scheme=None
+) -> list:
     """The choropleth of status pieces; ``statuses`` gives each piece's status (restyled by the
-    linked views to move through time without resending geometry)."""
-    z = [STATUS_CODES.get(s, STATUS_CODES["unknown"]) for s in statuses]
-    labels = [S.STATUS_LABELS.get(s, s) for s in statuses]
+    linked views to move through time without resending geometry). ``scheme`` is a
+    :class:`geodata.StatusScheme` (None: the built-in one)."""
+    codes = scheme_codes(scheme)
+    fallback = codes.get("unknown", codes[background_status(scheme)])
+    z = [codes.get(s, fallback) for s in statuses]
+    labels = [status_label(s, scheme) for s in statuses]
     return [
         go.Choropleth(
             geojson=feature_collection(pieces.geometry, pieces["piece"]),
             locations=pieces["piece"].astype(str).tolist(),
             z=z,
             zmin=0,
-            zmax=len(S.STATUS_ORDER),
-            colorscale=STATUS_SCALE,
+            zmax=len(codes),
+            colorscale=scheme_scale(scheme),
             showscale=False,
             marker=dict(line=dict(width=0.6 if print_mode else 0, color=S.INK)),
             text=labels,
@@ -98,6 +177,7 @@ def territory_map(
     control=None,
     regions=None,
     neighbours=None,
+    scheme=None,
     window_days: int | None = 365,
     selected_places=None,
     print_mode: bool = False,
@@ -107,7 +187,7 @@ def territory_map(
     width: int = 900,
     height: int = 680,
 ) -> go.Figure:
-    """Territorial status at ``date`` as a choropleth over Ukraine.
+    """Territorial status at ``date`` as a choropleth over the regions.
 
     Parameters
     ----------
@@ -116,13 +196,21 @@ def territory_map(
     events : DataFrame, optional
         Events (from :func:`events.load_catalog`); those with places that began within
         ``window_days`` before ``date`` are drawn as markers (``None`` window: all up to date).
+        Markers outside the view are counted in a note under the map.
     control : GeoDataFrame, optional
-        A status series (built-in style or from :func:`geodata.read_control`); default built-in.
-    regions, neighbours : GeoDataFrame, optional
-        Region units (``iso_3166_2``, ``name_en``, geometry) and context countries; default the
-        built-in Ukraine units and neighbours.
+        A status series (built-in style, from :func:`geodata.read_control` or
+        :func:`geodata.read_series`); default the built-in series. A date outside the span it
+        covers is drawn as "no control data", never as held by anyone.
+    regions : GeoDataFrame, optional
+        Region units (from :func:`geodata.read_regions`: ``id``, ``name``, geometry); default
+        the built-in Ukraine units. The view and projection are fitted to them.
+    neighbours : GeoDataFrame or False, optional
+        Context countries; default the built-in ones, or for other regions the world's
+        countries around them (:func:`geodata.neighbours`); ``False`` draws none.
+    scheme : geodata.StatusScheme, optional
+        Status labels, colours and which count as held; default from ``control``.
     selected_places : iterable of str, optional
-        Region codes to outline strongly (the places of a selected event).
+        Region ids to outline strongly (the places of a selected event).
     print_mode : bool
         Hatch the statuses and outline them so the map reads without colour.
     title, credit : str, optional
@@ -140,36 +228,56 @@ def territory_map(
     import geodata
 
     day = as_day(date)
-    if regions is None and neighbours is None:
-        regions, neighbours, outline = _builtin_base(detail)
+    builtin = regions is None
+    if builtin:
+        regions, default_neighbours, outline = _builtin_base(detail)
+        view = VIEW
     else:
-        if regions is None:
-            regions = _builtin_base(detail)[0]
-        if neighbours is None:
-            neighbours = _builtin_base(detail)[1]
+        regions = geodata.read_regions(regions) if not _is_region_frame(regions) else regions
         outline = shapely.union_all(regions.geometry.to_numpy())
+        view = fit_view(outline)
+        default_neighbours = None
+    if neighbours is None:
+        neighbours = default_neighbours if builtin else geodata.neighbours(regions=regions)
+    elif neighbours is False:
+        neighbours = None
+    if scheme is None and (control is not None or not builtin):
+        scheme = geodata.status_scheme(control)
+    if scheme is geodata.builtin.SCHEME and builtin:
+        scheme = None  # Ukraine's own statuses (the built-in series, or an archive of Ukraine)
     control_now = geodata.control_at(day, control)
-    claimed = geodata.claimed_at(day) if control is None else None
+    covered = control_now.attrs.get("covered", True)
+    snapshot = control_now.attrs.get("snapshot")
+    if scheme is not None and len(control_now):
+        scheme = scheme.extend(control_now["status"].unique().tolist())
+    claimed = geodata.claimed_at(day) if control is None and builtin and covered else None
 
     fig = go.Figure()
-    # context countries and Ukraine's land (held by Ukraine unless a status says otherwise)
+    # context countries, then the regions' land (the background status unless a status says
+    # otherwise, or "no data" outside the series' span)
     if neighbours is not None and len(neighbours):
         fig.add_trace(neighbour_trace(neighbours))
-        _neighbour_labels(fig, neighbours)
-    pieces = pd.DataFrame({"piece": ["UA"], "geometry": [outline]})
-    statuses = [S.UKRAINE_HELD]
-    if len(control_now):
+        _neighbour_labels(fig, neighbours, view)
+    pieces = pd.DataFrame({"piece": ["land"], "geometry": [outline]})
+    statuses = [background_status(scheme) if covered else NO_DATA]
+    if len(control_now) and covered:
         pieces = pd.concat(
             [pieces, pd.DataFrame({"piece": [f"s{i}" for i in range(len(control_now))],
                                    "geometry": control_now.geometry.to_numpy()})],
             ignore_index=True,
         )  # fmt: skip
         statuses += control_now["status"].tolist()
-    fig.add_traces(status_traces(pieces, statuses, print_mode=print_mode))
+    fig.add_traces(status_traces(pieces, statuses, print_mode=print_mode, scheme=scheme))
 
-    if print_mode:
+    if not covered:
+        lons, lats = line_arrays([hatch(outline, 45, spacing=_hatch_spacing(view))])
+        fig.add_trace(
+            go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(width=0.6, color="#BBBBBB"),
+                          hoverinfo="skip", showlegend=False, name="hatch-no-data")
+        )  # fmt: skip
+    elif print_mode:
         for status, geom in zip(control_now["status"], control_now.geometry, strict=True):
-            angle = S.STATUS_HATCH.get(status)
+            angle = S.STATUS_HATCH.get(status) if scheme is None else _generic_hatch(status, scheme)
             if angle is None:
                 continue
             lons, lats = line_arrays([hatch(geom, angle)])
@@ -179,17 +287,19 @@ def territory_map(
             )  # fmt: skip
 
     # region overlay: transparent fill on top, so hover and clicks name the region
+    held_statuses = _held(scheme)
     held = shapely.union_all(
-        control_now.loc[control_now["status"].isin(["occupied", "occupied_before_2022"])].geometry.to_numpy()
-    ) if len(control_now) else shapely.Polygon()  # fmt: skip
+        control_now.loc[control_now["status"].isin(held_statuses)].geometry.to_numpy()
+    ) if len(control_now) and covered else shapely.Polygon()  # fmt: skip
+    held_word = "Russian-held" if scheme is None else "Held"
+    codes = region_ids(regions)
     hover = []
-    for name, geom in zip(regions["name_en"], regions.geometry, strict=True):
+    for name, geom in zip(region_names(regions), regions.geometry, strict=True):
         share = shapely.intersection(geom, held).area / geom.area if not held.is_empty else 0.0
         line = f"<b>{esc(name)}</b>"
         if share >= 0.005:
-            line += f"<br>Russian-held: {share:.0%} of its area"
+            line += f"<br>{held_word}: {share:.0%} of its area"
         hover.append(line)
-    codes = regions["iso_3166_2"].astype(str).tolist()
     selected = set(selected_places or [])
     fig.add_trace(
         go.Choropleth(
@@ -206,7 +316,7 @@ def territory_map(
         )
     )
     if selected:
-        sel = regions[regions["iso_3166_2"].isin(selected)]
+        sel = regions[pd.Series(codes, index=regions.index).isin(selected)]
         lons, lats = line_arrays(sel.geometry)
         fig.add_trace(
             go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(width=3, color="#0B3C5D"),
@@ -214,19 +324,30 @@ def territory_map(
         )  # fmt: skip
 
     _claim_outlines(fig, regions, claimed)
-    _event_markers(fig, events, regions, day, window_days)
-    _legend(fig, statuses, claimed, print_mode)
+    outside = _event_markers(fig, events, regions, day, window_days, view)
+    _legend(fig, statuses, claimed, print_mode, scheme)
 
+    place = theme.place_name(None if builtin else regions)
+    when = f"{day.day} {day.strftime('%B %Y')}"
     if title is None:
-        title = f"Territorial control in Ukraine as of {day.day} {day.strftime('%B %Y')}"
+        where = f" in {place}" if place else ""
+        if not covered:
+            title = f"Territorial control{where}: no control data for {when}"
+        else:
+            title = f"Territorial control{where} as of {when}"
+            if snapshot is not None and pd.Timestamp(snapshot).normalize() != day:
+                line_day = pd.Timestamp(snapshot)
+                title += f" (line of {line_day.day} {line_day.strftime('%b %Y')})"
     if credit is None:
-        credit = _credit(control_now, control is None)
+        credit = _credit(control_now, control is None and builtin, covered)
+    if outside:
+        credit += f" {outside} event{'s' if outside != 1 else ''} outside the map not shown."
     fig.update_layout(
         **S.BASE_LAYOUT,
         width=width,
         height=height,
         margin=dict(l=0, r=0, t=48, b=34),
-        geo=geo_layout(width, height),
+        geo=geo_layout(width, height, view),
         title=dict(text=esc(title), x=0.01, y=0.985, yanchor="top", font=dict(size=17)),
         legend=dict(x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
                     bordercolor="#cccccc", borderwidth=1, font=dict(size=12), itemclick=False,
@@ -235,20 +356,56 @@ def territory_map(
             dict(text=esc(credit), x=0.01, y=0, xref="paper", yref="paper", yanchor="top", xanchor="left",
                  yshift=-6, showarrow=False, font=dict(size=10, color=S.MUTED), align="left")
         ],
-        meta={"borderlines": {"view": "map", "date": day.strftime("%Y-%m-%d")}},
+        meta={"borderlines": {"view": "map", "date": day.strftime("%Y-%m-%d"),
+                              "covered": bool(covered)}},
     )  # fmt: skip
     return fig
 
 
-def _neighbour_labels(fig, neighbours) -> None:
-    """Country names, placed inside the visible part of each neighbour."""
-    view = shapely.box(
-        VIEW["lon"][0] + 0.3, VIEW["lat"][0] + 0.2, VIEW["lon"][1] - 0.3, VIEW["lat"][1] - 0.2
+def _is_region_frame(regions) -> bool:
+    return hasattr(regions, "geometry") and (
+        "id" in regions.columns or "iso_3166_2" in regions.columns
     )
+
+
+def region_ids(regions) -> list[str]:
+    """Each region's id: ``id`` (any region set) or ``iso_3166_2`` (the built-in units)."""
+    col = "id" if "id" in regions.columns else "iso_3166_2"
+    return regions[col].astype(str).tolist()
+
+
+def region_names(regions) -> list[str]:
+    for col in ("name", "name_en"):
+        if col in regions.columns:
+            return regions[col].astype(str).tolist()
+    return region_ids(regions)
+
+
+def _held(scheme) -> tuple:
+    return ("occupied", "occupied_before_2022") if scheme is None else tuple(scheme.held)
+
+
+def _hatch_spacing(view) -> float:
+    return max(view["lon"][1] - view["lon"][0], view["lat"][1] - view["lat"][0]) / 80
+
+
+def _generic_hatch(status, scheme):
+    """Print-mode hatching angles for any scheme: one per status in order, held ones first."""
+    angles = (45, -45, 0, 90, 22.5, -22.5, 67.5, -67.5)
+    names = [n for n in scheme.names if n != background_status(scheme)]
+    return angles[names.index(status) % len(angles)] if status in names else None
+
+
+def _neighbour_labels(fig, neighbours, view=VIEW) -> None:
+    """Country names, placed inside the visible part of each neighbour."""
+    (x0, x1), (y0, y1) = view["lon"], view["lat"]
+    box = shapely.box(x0 + (x1 - x0) * 0.016, y0 + (y1 - y0) * 0.024,
+                      x1 - (x1 - x0) * 0.016, y1 - (y1 - y0) * 0.024)  # fmt: skip
+    min_area = 0.6 * ((x1 - x0) * (y1 - y0)) / (18.5 * 8.3)  # 0.6 sq. degrees in Ukraine's view
     lon, lat, text = [], [], []
     for name, geom in zip(neighbours["name_en"], neighbours.geometry, strict=True):
-        part = shapely.intersection(geom, view)
-        if part.is_empty or part.area < 0.6:
+        part = shapely.intersection(geom, box)
+        if part.is_empty or part.area < min_area:
             continue
         x, y = label_point(part)
         lon.append(x)
@@ -290,40 +447,49 @@ def _claim_outlines(fig, regions, claimed) -> None:
     )  # fmt: skip
 
 
-def _event_markers(fig, events, regions, day, window_days) -> None:
+def _event_markers(fig, events, regions, day, window_days, view=VIEW) -> int:
+    """Markers of the events up to ``day``; returns how many fell outside the view."""
     if events is None or not len(events):
-        return
+        return 0
     upto = events[events["date_lo"] <= day]
     if window_days is not None:
         upto = upto[upto["date_hi"] >= day - pd.Timedelta(days=window_days)]
     # markers cluster a little north of each region's label point, so labels stay readable
+    scale = (view["lat"][1] - view["lat"][0]) / (VIEW["lat"][1] - VIEW["lat"][0])
     centre = {
-        c: (lambda p: (p[0], p[1] + 0.3))(label_point(g))
-        for c, g in zip(regions["iso_3166_2"], regions.geometry, strict=True)
+        c: (lambda p: (p[0], p[1] + 0.3 * scale))(label_point(g))
+        for c, g in zip(region_ids(regions), regions.geometry, strict=True)
     }
+    vocab = None
+    if "category" in upto.columns:
+        import events as events_pkg
+
+        vocab = events_pkg.vocabulary(events)
     lon, lat, ids, hov, cols = [], [], [], [], []
     used: dict[tuple, int] = {}
+    outside = 0
     for _, r in upto.iterrows():
         spots = [centre[c] for c in r["places"] if c in centre]
         spots += [(p["lon"], p["lat"]) for p in r["points"]]
         for x, y in spots:
             if not (
-                VIEW["lon"][0] <= x <= VIEW["lon"][1] and VIEW["lat"][0] <= y <= VIEW["lat"][1]
+                view["lon"][0] <= x <= view["lon"][1] and view["lat"][0] <= y <= view["lat"][1]
             ):
+                outside += 1
                 continue
             k = used.get((x, y), 0)
             used[(x, y)] = k + 1
             # spread markers that share a place on a spiral around it, leaving the centre
             # (where a region label may stand) free
             ang = k * 2.4
-            rad = 0.13 * np.sqrt(k)
+            rad = 0.13 * scale * np.sqrt(k)
             lon.append(x + rad * np.cos(ang))
             lat.append(y + rad * np.sin(ang) * 0.7)
             ids.append(r["id"])
             hov.append(event_hover(r))
-            cols.append(S.category_color(r["category"]))
+            cols.append(vocab.color(r["category"]) if vocab else S.category_color(r["category"]))
     if not ids:
-        return
+        return outside
     fig.add_trace(
         go.Scattergeo(
             lon=lon, lat=lat, mode="markers", customdata=ids, hovertext=hov, hoverinfo="text",
@@ -331,24 +497,30 @@ def _event_markers(fig, events, regions, day, window_days) -> None:
             name="Events", showlegend=True, legendrank=950,
         )
     )  # fmt: skip
+    return outside
 
 
-def _legend(fig, statuses, claimed, print_mode) -> None:
+def _legend(fig, statuses, claimed, print_mode, scheme=None) -> None:
     """Legend entries for the statuses shown (choropleths have no per-value legend)."""
-    shown = [s for s in S.STATUS_ORDER if s in set(statuses)]
+    present = set(statuses)
+    shown = [s for s in scheme_codes(scheme) if s in present]
+    light = {background_status(scheme), NO_DATA}
     for rank, s in enumerate(shown):
         fig.add_trace(
             go.Scattergeo(
-                lon=[None], lat=[None], mode="markers", name=esc(S.STATUS_LABELS[s]), showlegend=True,
-                marker=dict(symbol="square", size=14, color=S.STATUS_COLORS[s],
-                            line=dict(color=S.INK, width=1 if print_mode or s == S.UKRAINE_HELD else 0)),
+                lon=[None], lat=[None], mode="markers", name=esc(status_label(s, scheme)), showlegend=True,
+                marker=dict(symbol="square", size=14, color=status_color(s, scheme),
+                            line=dict(color=S.INK, width=1 if print_mode or s in light else 0)),
                 legendrank=100 + rank, hoverinfo="skip",
             )
         )  # fmt: skip
 
 
-def _credit(control_now, builtin: bool) -> str:
+def _credit(control_now, builtin: bool, covered: bool = True) -> str:
     """One or two lines naming the data, and saying when the lines are approximate."""
+    if not covered:
+        text = "Control: no control data for this date"
+        return text + (". Boundaries: Natural Earth (public domain)." if builtin else ".")
     approx = bool(
         control_now.get("approximate", pd.Series(dtype=bool)).fillna(False).astype(bool).any()
     )
@@ -360,7 +532,12 @@ def _credit(control_now, builtin: bool) -> str:
             )
         return text + ". Boundaries: Natural Earth (public domain)."
     sources = sorted({str(s) for s in control_now.get("source", pd.Series(dtype=str)).dropna()})
-    text = "Control: " + (", ".join(sources) if sources else "no status data for this date")
+    if sources:
+        text = "Control: " + ", ".join(sources)
+    elif len(control_now):
+        text = "Control: the series supplied (no source named in it)"
+    else:
+        text = "Control: no status areas on this date"
     if len(text) > 110:
         text = text[:107] + "..."
     return text + (" (approximate)" if approx else "") + "."

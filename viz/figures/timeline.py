@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import _i18n
+import events as events_pkg
+
+from .. import _i18n, theme
 from .. import _style as S
 from .._axis import DateAxis
 from .._dates import as_day
@@ -46,12 +48,12 @@ def timeline(
     events: pd.DataFrame,
     *,
     color: str | None = "category",
-    focus: str | None = "2014-01-01",
+    focus="auto",
     focus_share: float = 0.72,
     date=None,
     selected: str | None = None,
     highlight=None,
-    eras: bool = True,
+    eras=None,
     title: str | None = None,
     width: int = 1200,
     height: int = 500,
@@ -65,9 +67,10 @@ def timeline(
         From :func:`events.load_catalog` (or any query on it).
     color : str or None
         Column that sets lanes and colours (default ``"category"``); ``None`` for one lane.
-    focus : date-like or None
-        Start of the expanded segment of the axis; earlier dates are compressed.
-        ``None`` gives a plain linear axis.
+    focus : date-like, "auto" or None
+        Start of the expanded segment of the axis; earlier dates are compressed. ``"auto"``
+        (default): 2014 for the built-in catalogue, else where the events are dense, if
+        anywhere (see :func:`viz.theme.focus_for`). ``None`` gives a plain linear axis.
     focus_share : float
         Fraction of the width given to the focus segment.
     date : date-like, optional
@@ -76,8 +79,10 @@ def timeline(
         Id of an event to emphasise.
     highlight : iterable of str, optional
         Ids to keep in full colour; the other events are faded (a region filter).
-    eras : bool
-        Draw the era bands (Russian Empire, USSR, independent Ukraine, occupation, war).
+    eras : None, bool, DataFrame or list of mappings
+        Era bands above the lanes. ``None`` (default): the built-in eras for the built-in
+        catalogue, the data's own (``events.attrs["eras"]``, e.g. TimelineJS era rows)
+        otherwise. ``False``: none. A frame or list of ``start, end, label`` sets them.
     width, height : int
         Size in pixels; used to space the ticks so that no label overlaps another.
     lang : {"en", "uk"}
@@ -95,29 +100,29 @@ def timeline(
     """
     _check_events(events, color)
     df = events.reset_index(drop=True)
-    lo = (
-        min(df["date_lo"].min(), pd.Timestamp("1783-01-01"))
-        if len(df)
-        else pd.Timestamp("1783-01-01")
+    bands = theme.eras_for(events, eras)
+    lo, hi = theme.span_for(df, bands)
+    axis = DateAxis.build(
+        lo,
+        hi,
+        theme.focus_for(df, focus),
+        focus_share,
+        context_start="1991-01-01" if theme.is_builtin(events) else None,
     )
-    hi = (
-        max(df["date_hi"].max(), pd.Timestamp("2024-12-31"))
-        if len(df)
-        else pd.Timestamp("2024-12-31")
-    )
-    lo = pd.Timestamp(lo.year - lo.year % 10, 1, 1)
-    hi = pd.Timestamp(hi.year + 1, 3, 1)
-    axis = DateAxis.build(lo, hi, focus, focus_share)
-    margin = dict(l=130, r=20, t=70 if eras else 50, b=45)
+    strips = _era_strips(bands)
+    margin = dict(l=130, r=20, t=70 if bands else 50, b=45)
     plot_px = width - margin["l"] - margin["r"]
 
+    if color is not None and len(df) and df[color].map(_blank).all():
+        color = None  # no event has a category (e.g. a TimelineJS sheet without groups)
+    vocab = events_pkg.vocabulary(events) if color == "category" else None
     if color is None:
         lanes = ["events"]
         lane_of = np.zeros(len(df), dtype=int)
     else:
-        values = df[color].astype(str)
-        order = [c for c in S.CATEGORY_COLORS if c in set(values)] if color == "category" else []
-        lanes = order + sorted(set(values) - set(order))
+        values = df[color].map(lambda v: "" if _blank(v) else str(v))
+        seen = list(dict.fromkeys(values))
+        lanes = vocab.order(seen) if vocab is not None else sorted(seen)
         lane_of = values.map({v: i for i, v in enumerate(lanes)}).to_numpy()
 
     x_lo = axis.to_x(df["date_lo"]) if len(df) else np.array([])
@@ -141,8 +146,11 @@ def timeline(
 
     fig = go.Figure()
     for lane, name in enumerate(lanes):
-        col = S.category_color(name, lane) if color else S.CATEGORY_COLORS["treaty"]
-        label = esc(_i18n.category_label(name, lang))
+        if vocab is not None:
+            col = vocab.color(name)
+        else:
+            col = S.category_color(name, lane) if color else S.CATEGORY_COLORS["treaty"]
+        label = esc(_lane_label(name, lang))
         for kind in ("span", "point"):
             m = (lane_of == lane) & (is_span if kind == "span" else ~is_span)
             if not m.any():
@@ -185,8 +193,8 @@ def timeline(
                 )
 
     shapes, annotations = [], []
-    if eras:
-        _era_bands(axis, plot_px, shapes, annotations, lang)
+    if bands:
+        _era_bands(axis, plot_px, shapes, annotations, bands, lang)
     if axis.compressed:
         xb = axis.xs[-2]
         shapes.append(
@@ -213,8 +221,12 @@ def timeline(
     )  # fmt: skip
 
     tickvals, ticktext = axis.ticks(plot_px)
+    if title is None:
+        title = events.attrs.get("title") if hasattr(events, "attrs") else None
     if title is None and len(df):
-        title = f"{_i18n.t('events_title', lang)}, {df['date_lo'].min().year}–{df['date_hi'].max().year}"
+        first, last = df["date_lo"].min().year, df["date_hi"].max().year
+        years = f"{first}–{last}" if last != first else str(first)
+        title = f"{_i18n.t('events_title', lang)}, {years}"
     fig.update_layout(
         **S.BASE_LAYOUT,
         width=width,
@@ -238,13 +250,13 @@ def timeline(
         ),
         yaxis=dict(
             tickvals=list(range(len(lanes))),
-            ticktext=[esc(_i18n.category_label(n, lang)) for n in reversed(lanes)],
+            ticktext=[esc(_lane_label(n, lang)) for n in reversed(lanes)],
             automargin=True,
             range=[-0.6, len(lanes) - 0.4],
             showgrid=False,
             zeroline=False,
             fixedrange=True,
-            domain=[0, 0.86] if eras else [0, 1],
+            domain=[0, strips[0][0] - 0.025] if strips else [0, 1],
         ),
         shapes=shapes,
         annotations=annotations,
@@ -255,25 +267,46 @@ def timeline(
     return fig
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value) == ""
+
+
+def _lane_label(name: str, lang: str) -> str:
+    if name == "events":
+        return ""
+    return _i18n.category_label(name, lang) if name else _i18n.t("no_category", lang)
+
+
+def _era_strips(bands) -> dict[int, tuple[float, float]]:
+    """Paper y-range of each row of era bands: 0.05 high, the top one ending at 0.995."""
+    if not bands:
+        return {}
+    n = max(e.row for e in bands) + 1
+    return {r: (0.945 - 0.06 * (n - 1 - r), 0.995 - 0.06 * (n - 1 - r)) for r in range(n)}
+
+
 def _era_bands(
-    axis: DateAxis, plot_px: float, shapes: list, annotations: list, lang: str = "en"
+    axis: DateAxis, plot_px: float, shapes: list, annotations: list, bands, lang: str = "en"
 ) -> None:
-    """Two strips of era bands above the lanes; labels only where they fit."""
-    rows = {0: (0.885, 0.935), 1: (0.945, 0.995)}
+    """Strips of era bands above the lanes (one per row); labels only where they fit."""
+    rows = _era_strips(bands)
     end = axis.dates[-1]
-    for i, (label, start, stop, row) in enumerate(S.ERAS):
-        x0 = axis.to_x(pd.Timestamp(start))
-        x1 = axis.to_x(pd.Timestamp(stop) if stop else end)
-        y0, y1 = rows[row]
+    colors = S.ERA_COLORS
+    for i, era in enumerate(bands):
+        x0 = max(axis.to_x(era.start), 0.0)
+        x1 = min(axis.to_x(era.end if era.end is not None else end), 1.0)
+        if x1 <= x0:
+            continue
+        y0, y1 = rows[era.row]
         shapes.append(
             dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=y0, y1=y1,
-                 fillcolor=S.ERA_COLORS[i], line=dict(width=0), layer="below", name=f"era-{i}")
+                 fillcolor=colors[i % len(colors)], line=dict(width=0), layer="below", name=f"era-{i}")
         )  # fmt: skip
-        label = _i18n.era_label(label, lang)
-        if stop is None:
-            text = f"{label} {_i18n.t('since', lang)} {pd.Timestamp(start).year}"
+        label = _i18n.era_label(era.label, lang)
+        if era.end is None:
+            text = f"{label} {_i18n.t('since', lang)} {era.start.year}"
         else:
-            text = f"{label} {pd.Timestamp(start).year}–{pd.Timestamp(stop).year}"
+            text = f"{label} {era.start.year}–{era.end.year}"
         px = (x1 - x0) * plot_px
         if px < len(text) * 6.5 + 8:
             text = label
