@@ -31,6 +31,7 @@ except ImportError:  # pip install borderlines brings the figures and loaders, n
 
 from viz import _appstate as A
 from viz import _i18n as T
+from viz import theme
 from viz._text import clean
 
 HERE = Path(__file__).resolve().parent
@@ -102,11 +103,18 @@ def _button(id_, key, lang, **kw):
                        **{"aria-label": T.t(key + "_aria", lang)}, **kw)  # fmt: skip
 
 
+def place_text(ds: A.Dataset, key: str, lang: str) -> str:
+    """A UI string; the ones that name Ukraine have a neutral form for anyone's data."""
+    if key == "subtitle":
+        return subtitle(ds, lang)
+    if key == "area" and not ds.builtin:
+        return T.t("area_title_any", lang)
+    return T.t(key, lang)
+
+
 def subtitle(ds: A.Dataset, lang: str) -> str:
     """The page's subtitle: the built-in dataset's, or a neutral one for anyone's data."""
-    import viz.theme
-
-    if ds.builtin and viz.theme.is_builtin(ds.events):
+    if ds.builtin and theme.is_builtin(ds.events):
         return T.t("subtitle", lang)
     return ds.events.attrs.get("title") or T.t("subtitle_any", lang)
 
@@ -200,7 +208,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                         className="slider-wrap", id="slider-wrap",
                         title=T.t("date_slider_aria", lang),
                         children=dcc.Slider(id="slider", min=0, max=A.SLIDER_STEPS, step=1,
-                                            value=A.day_to_pos(date, axis), marks=A.slider_marks(axis),
+                                            value=A.day_to_pos(date, axis), marks=slider_marks(ds, None),
                                             updatemode="mouseup", allow_direct_input=False,
                                             tooltip={"always_visible": False}),
                     ),
@@ -247,6 +255,9 @@ def layout(ds: A.Dataset, lang: str = "en"):
                                 dcc.Upload(id="upload-control", max_size=A.MAX_UPLOAD_BYTES, className="upload",
                                            accept=",".join(A.CONTROL_SUFFIXES),
                                            children=html.Span(T.t("upload_control", lang), id="lbl-upload-control")),
+                                dcc.Upload(id="upload-regions", max_size=A.MAX_UPLOAD_BYTES, className="upload",
+                                           accept=",".join(A.REGION_SUFFIXES),
+                                           children=html.Span(T.t("upload_regions", lang), id="lbl-upload-regions")),
                                 html.Fieldset(className="mode", children=[
                                     html.Legend(T.t("upload_mode", lang), id="lbl-upload-mode"),
                                     dcc.RadioItems(id="upload-mode", value="replace", options=_mode_options(lang),
@@ -261,7 +272,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                     ),
                     html.Section(
                         className="area-section", id="area-section",
-                        **{"aria-label": T.t("area", lang)},
+                        **{"aria-label": place_text(ds, "area", lang)},
                         children=[dcc.Graph(id="g-area", config=GRAPH_CONFIG, className="graph-area",
                                             figure=area_figure(ds, date, lang), responsive=True,
                             style={"height": "var(--area-h)"})],
@@ -276,7 +287,8 @@ def layout(ds: A.Dataset, lang: str = "en"):
             ),  # fmt: skip
             html.Footer(className="foot", children=html.P(
                 "Boundaries: Natural Earth (public domain). Front lines before 2025 are approximate; "
-                "see each event's sources.")),
+                "see each event's sources." if ds.builtin and not ds.own_regions else
+                "Regions, events and control data: as supplied; see each event's sources.")),
         ],
     )  # fmt: skip
 
@@ -425,6 +437,8 @@ def detail_children(ds: A.Dataset, view: dict):
                     html.Li([label, html.Span(f" ({T.t('no_link', lang)})", className="muted")])
                 )
         out += [html.H3(T.t("sources", lang)), html.Ul(items, className="sources")]
+    else:
+        out += [html.P(T.t("no_source", lang), className="muted no-source")]
     return out
 
 
@@ -630,6 +644,7 @@ STRING_TARGETS = [
     ("btn-export-html", "aria-label", "export_html_aria"),
     ("btn-export-linked", "aria-label", "export_linked_aria"),
     ("lbl-upload-events", "children", "upload_events"), ("lbl-upload-control", "children", "upload_control"),
+    ("lbl-upload-regions", "children", "upload_regions"),
     ("lbl-upload-mode", "children", "upload_mode"), ("btn-reset-data", "children", "reset_data"),
     ("table-h", "children", "table"), ("skip-link", "children", "skip"),
 ]  # fmt: skip
@@ -640,9 +655,7 @@ def update_strings(lang, playing_disabled, payload, base=A.BUILTIN_KEY):
     label and the options of the filters (category and region names)."""
     ds = A.dataset(payload, base)
     lang = T.lang_of(lang)
-    texts = [
-        subtitle(ds, lang) if key == "subtitle" else T.t(key, lang) for _, _, key in STRING_TARGETS
-    ]
+    texts = [place_text(ds, key, lang) for _, _, key in STRING_TARGETS]
     play = T.t("play" if playing_disabled in (True, None) else "pause", lang)
     cats = [c for c in T.CATEGORIES["en"] if c in set(ds.events["category"])]
     cats += sorted(set(ds.events["category"]) - set(cats))
@@ -651,15 +664,20 @@ def update_strings(lang, playing_disabled, payload, base=A.BUILTIN_KEY):
 
 
 def slider_marks(ds, width):
-    years = [1800, 1991, 2014, 2018, 2022] if width and width < 700 else None
-    return A.slider_marks(ds.axis, years)
+    """The built-in data's fixed year marks; for anyone's data, the axis' own ticks."""
+    if ds.builtin and theme.is_builtin(ds.events):
+        years = [1800, 1991, 2014, 2018, 2022] if width and width < 700 else None
+        return A.slider_marks(ds.axis, years)
+    xs, labels = ds.axis.ticks(min(width or 900, 1200) - 120, min_px=60)
+    return {str(int(round(x * A.SLIDER_STEPS))): label for x, label in zip(xs, labels, strict=True)}
 
 
 def date_text(date, lang):
     return T.format_day(date, lang)
 
 
-def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang):
+def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang,
+           rg_contents=None, rg_name=None):  # fmt: skip
     """An upload or a reset: the new session payload and a message (problems as a list)."""
     lang = T.lang_of(lang)
     if triggered == "btn-reset-data":
@@ -668,6 +686,8 @@ def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payloa
         res = A.handle_upload("events", ev_contents, ev_name, mode, payload, lang)
     elif triggered == "upload-control":
         res = A.handle_upload("control", ctl_contents, ctl_name, mode, payload, lang)
+    elif triggered == "upload-regions":
+        res = A.handle_upload("regions", rg_contents, rg_name, mode, payload, lang)
     else:
         return no_update, no_update
     if res.ok:
@@ -676,7 +696,8 @@ def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payloa
                 res.payload
             )  # build it now: pieces and areas fail here, not in a later callback
         except Exception as exc:  # noqa: BLE001 - any failure is shown to the user
-            return no_update, upload_message(False, T.t("upload_error", lang, name=ev_name or ctl_name or ""),
+            name = ev_name or ctl_name or rg_name or ""
+            return no_update, upload_message(False, T.t("upload_error", lang, name=name),
                                              [str(exc) or type(exc).__name__])  # fmt: skip
         return res.payload, upload_message(True, res.message, [])
     return no_update, upload_message(False, res.message, res.problems)
@@ -916,13 +937,15 @@ def _register(app: dash.Dash, base: str) -> None:
 
     @app.callback(Output("session-data", "data"), Output("upload-msg", "children"),
                   Input("upload-events", "contents"), Input("upload-control", "contents"),
+                  Input("upload-regions", "contents"),
                   Input("btn-reset-data", "n_clicks"), State("upload-events", "filename"),
-                  State("upload-control", "filename"), State("upload-mode", "value"),
+                  State("upload-control", "filename"), State("upload-regions", "filename"),
+                  State("upload-mode", "value"),
                   State("session-data", "data"), State("st-lang", "data"), prevent_initial_call=True)  # fmt: skip
-    def _upload(ev_contents, ctl_contents, _reset, ev_name, ctl_name, mode, payload, lang):
-        return upload(
-            ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang
-        )
+    def _upload(ev_contents, ctl_contents, rg_contents, _reset, ev_name, ctl_name, rg_name, mode,
+                payload, lang):  # fmt: skip
+        return upload(ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode,
+                      payload, lang, rg_contents, rg_name)  # fmt: skip
 
     @app.callback(
         Output("download", "data"), Output("export-status", "children"),

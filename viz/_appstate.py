@@ -36,6 +36,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here
 SLIDER_STEPS = 2000
 EVENT_SUFFIXES = (".yaml", ".yml", ".csv", ".json")
 CONTROL_SUFFIXES = (".geojson", ".json", ".zip")
+REGION_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
 URL_KEYS = ("date", "event", "category", "region", "q", "lang")
 MODES = ("replace", "join")
 
@@ -264,7 +265,9 @@ def _safe_name(filename: str | None, default: str) -> str:
 def _problem_lines(exc: BaseException) -> list[str]:
     problems = getattr(exc, "problems", None)
     if problems:
-        return [str(p) for p in problems]
+        lines = [str(p) for p in problems]
+        file = getattr(exc, "file", None)  # geodata's problems name their file on the error
+        return [line if not file or file in line else f"{file}, {line}" for line in lines]
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines or [type(exc).__name__]
 
@@ -311,6 +314,37 @@ def read_control_upload(raw: bytes, filename: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return geodata.read_control(folder, progress=False)
+
+
+def read_regions_upload(raw: bytes, filename: str):
+    """A regions upload (GeoJSON, GeoPackage, or a zipped shapefile) through
+    :func:`geodata.read_regions`."""
+    import geodata
+
+    name, _ = _upload_name(filename, "regions.geojson", REGION_SUFFIXES)
+    with tempfile.TemporaryDirectory(prefix="borderlines-regions-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        return geodata.read_regions(path)
+
+
+def regions_to_payload(regions) -> dict:
+    """Regions as GeoJSON for the session store (id, name, geometry; label kept)."""
+    data = json.loads(regions[["id", "name", "geometry"]].to_json(drop_id=True))
+    data["label"] = regions.attrs.get("label")
+    return data
+
+
+def regions_from_payload(payload: dict):
+    """Regions back from the session store, validated again by :func:`geodata.read_regions`
+    (what the browser sends back is not trusted)."""
+    import geopandas as gpd
+
+    import geodata
+
+    frame = gpd.GeoDataFrame.from_features(payload["features"], crs="EPSG:4326")
+    label = payload.get("label")
+    return geodata.read_regions(frame, id="id", name="name", label=str(label) if label else None)
 
 
 def control_to_payload(control, tolerance: float = 0.0005) -> dict:
@@ -384,14 +418,19 @@ def handle_upload(
             msg = _i18n.t(
                 "upload_ok_control", lang, n=len(control), d=control["date"].nunique(), name=name
             )
+        elif kind == "regions":
+            regions = read_regions_upload(raw, name)
+            new["regions"] = {"geojson": regions_to_payload(regions), "name": name}
+            msg = _i18n.t("upload_ok_regions", lang, n=len(regions), name=name)
         else:
-            raise ValueError(f"kind must be 'events' or 'control', not {kind!r}")
+            raise ValueError(f"kind must be 'events', 'control' or 'regions', not {kind!r}")
     except Exception as exc:  # every reader error becomes a message in the page
         return UploadResult(
             None, False, _i18n.t("upload_error", lang, name=name), _problem_lines(exc)
         )
     new["key"] = _key(json.dumps(new.get("events"), sort_keys=True, default=str),
-                      json.dumps(new.get("control"), sort_keys=True, default=str))  # fmt: skip
+                      json.dumps(new.get("control"), sort_keys=True, default=str),
+                      json.dumps(new.get("regions"), sort_keys=True, default=str))  # fmt: skip
     return UploadResult(new, True, msg, [])
 
 
@@ -575,7 +614,10 @@ def _build(key: str, payload: dict) -> Dataset:
         control = control_from_payload(ctl_part["geojson"])
         if ctl_part.get("mode") == "join":
             control = _join_control(control)
-    return build_dataset(df, control, key=key)
+    regions = None
+    if payload.get("regions"):
+        regions = regions_from_payload(payload["regions"]["geojson"])
+    return build_dataset(df, control, regions, key=key)
 
 
 def _join_control(uploaded):
@@ -606,7 +648,7 @@ def dataset(payload: dict | None = None, base: str = BUILTIN_KEY) -> Dataset:
     ``create_app`` was given frames).
     """
     payload = payload or {}
-    if not payload.get("events") and not payload.get("control"):
+    if not payload.get("events") and not payload.get("control") and not payload.get("regions"):
         with _LOCK:
             ds = _DEFAULTS.get(base)
         if ds is None:

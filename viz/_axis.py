@@ -69,6 +69,8 @@ class DateAxis:
         """Year ticks spaced at least ``min_px`` apart, denser in the focus segment."""
         min_x = min_px / max(plot_px, 1)
         lo, hi = self.dates[0], self.dates[-1]
+        if not self.compressed:
+            return self._linear_ticks(min_x)
         candidates = []
         for step in (1, 2, 5, 10, 25, 50, 100):
             for y in range(lo.year - lo.year % step, hi.year + 1, step):
@@ -94,10 +96,22 @@ class DateAxis:
                 if all(abs(x - c) >= min_x for c in chosen):
                     chosen.append(x)
                     labels.append(str(y))
-        if len(chosen) < 3 and not self.compressed:  # a span of a year or two: month ticks
-            chosen, labels = self._month_ticks(min_x)
         order = np.argsort(chosen)
         return [chosen[i] for i in order], [labels[i] for i in order]
+
+    def _linear_ticks(self, min_x: float) -> tuple[list[float], list[str]]:
+        """Evenly stepped year ticks (1, 2, 5, 10, 20, 25, 50 or 100 years) on a plain axis;
+        month ticks when the span is a year or two."""
+        lo, hi = self.dates[0], self.dates[-1]
+        for step in (1, 2, 5, 10, 20, 25, 50, 100, 200):
+            years = [y for y in range(lo.year - lo.year % step, hi.year + 1, step)
+                     if lo <= pd.Timestamp(y, 1, 1) <= hi]  # fmt: skip
+            xs = [self.to_x(pd.Timestamp(y, 1, 1)) for y in years]
+            if len(xs) < 2 or float(np.diff(xs).min()) >= min_x:
+                break
+        if len(years) < 3:
+            return self._month_ticks(min_x)
+        return xs, [str(y) for y in years]
 
     def _month_ticks(self, min_x: float) -> tuple[list[float], list[str]]:
         lo, hi = self.dates[0], self.dates[-1]

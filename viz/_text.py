@@ -53,8 +53,15 @@ def event_hover(row) -> str:
         )
     if row.get("summary"):
         parts.append(wrap(row["summary"], 64, 5))
-    srcs = row.get("sources") or []
+    srcs = row.get("sources")
+    srcs = [] if srcs is None or (isinstance(srcs, float) and srcs != srcs) else list(srcs)
     if len(srcs):
         names = "; ".join(esc(s.get("publisher") or s.get("title")) for s in srcs[:3])
         parts.append(f"<i>Source: {names}</i>")
+    else:
+        parts.append(f"<i>{NO_SOURCE}</i>")
     return "<br>".join(parts)
+
+
+#: What hovers and panels say of an event without a source (user data may have none).
+NO_SOURCE = "No source given"

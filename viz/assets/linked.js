@@ -296,6 +296,8 @@
         });
         panel.appendChild(el("h4", "bl-sub", "Sources"));
         panel.appendChild(ul);
+      } else {
+        panel.appendChild(el("p", "bl-no-source", "No source given"));
       }
     }
 

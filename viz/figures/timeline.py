@@ -252,7 +252,7 @@ def timeline(
             tickvals=list(range(len(lanes))),
             ticktext=[esc(_lane_label(n, lang)) for n in reversed(lanes)],
             automargin=True,
-            range=[-0.6, len(lanes) - 0.4],
+            range=[-_lane_pad(len(lanes)), len(lanes) - 1 + _lane_pad(len(lanes))],
             showgrid=False,
             zeroline=False,
             fixedrange=True,
@@ -265,6 +265,11 @@ def timeline(
         meta={"borderlines": {"view": "timeline", "axis": axis.meta(), "cursor": CURSOR_NAME}},
     )
     return fig
+
+
+def _lane_pad(n: int) -> float:
+    """Room above and below the lanes: with few lanes, marks stay mark-sized (4 lanes' worth)."""
+    return max(0.6, (4 - n) / 2)
 
 
 def _blank(value) -> bool:
@@ -305,6 +310,8 @@ def _era_bands(
         label = _i18n.era_label(era.label, lang)
         if era.end is None:
             text = f"{label} {_i18n.t('since', lang)} {era.start.year}"
+        elif era.end.year == era.start.year:
+            text = f"{label} {era.start.year}"
         else:
             text = f"{label} {era.start.year}–{era.end.year}"
         px = (x1 - x0) * plot_px

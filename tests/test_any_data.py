@@ -1,0 +1,239 @@
+"""Anyone's data through every view: another country's regions, statuses and events.
+
+The case is Georgia: Natural Earth admin-1 units (``fixtures/regions``), a plain control
+series with statuses of its own, "separatist_held" and "buffer" (``fixtures/control/plain``,
+shapes made up for tests), and four events of August-October 2008 with categories that are not
+the built-in vocabulary. Nothing drawn from them may speak of Ukraine.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+import events
+import geodata
+import viz
+from viz.cli import main
+
+FIX = Path(__file__).parent / "fixtures"
+REGIONS = FIX / "regions" / "georgia_regions.geojson"
+SERIES = FIX / "control" / "plain" / "georgia_series.geojson"
+EVENTS = FIX / "events" / "georgia_2008.yaml"
+
+
+@pytest.fixture(scope="module")
+def georgia():
+    return (
+        events.load_catalog(EVENTS),
+        geodata.read_series(SERIES),
+        geodata.read_regions(REGIONS),
+    )
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def legend(fig) -> list[str]:
+    return [t.name for t in fig.data if t.showlegend]
+
+
+# ---------------------------------------------------------------- the map
+
+
+def test_map_fits_the_regions_and_names_their_statuses(georgia):
+    ev, series, regions = georgia
+    fig = viz.territory_map("2008-08-15", events=ev, control=series, regions=regions)
+    assert fig.layout.title.text == "Territorial control in Georgia regions as of 15 August 2008"
+    lon, lat = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    west, south, east, north = regions.total_bounds
+    assert lon[0] < west < east < lon[1] and lat[0] < south < north < lat[1]
+    assert lon[1] - lon[0] < 1.2 * (east - west) + 0.5  # fitted, not Ukraine's 18.5° view
+    statuses = [n for n in legend(fig) if n != "Events"]
+    assert statuses == ["Separatist held", "Buffer", "Not in any status"]
+    (neighbours,) = [t for t in fig.data if t.name == "neighbours"]
+    assert {"RU", "TR", "AM", "AZ"} <= set(neighbours.locations)
+    (markers,) = [t for t in fig.data if t.name == "Events"]
+    assert set(markers.customdata) == {"war-begins-2008", "ceasefire-2008"}  # up to 15 Aug
+    assert "Ukrain" not in dumps(fig)
+
+
+def test_map_of_a_date_outside_the_series_is_no_data(georgia):
+    _, series, regions = georgia
+    fig = viz.territory_map("2008-07-01", control=series, regions=regions)
+    assert "no control data for 1 July 2008" in fig.layout.title.text
+    (territory,) = [t for t in fig.data if t.name == "territory"]
+    assert len(territory.z) == 1  # only the land, and it is not "held" by anyone
+    assert legend(fig) == ["No control data for this date"]
+    assert fig.layout.meta["borderlines"]["covered"] is False
+
+
+def test_map_between_snapshots_says_which_line_it_shows(georgia):
+    _, series, regions = georgia
+    fig = viz.territory_map("2008-09-01", control=series, regions=regions)
+    assert fig.layout.title.text.endswith("as of 1 September 2008 (line of 15 Aug 2008)")
+
+
+def test_built_in_map_before_2014_is_no_data():
+    fig = viz.territory_map("1856-03-30")
+    assert "no control data" in fig.layout.title.text
+    assert "Held by Ukraine" not in legend(fig)
+
+
+def test_neighbours_can_be_left_out(georgia):
+    _, series, regions = georgia
+    fig = viz.territory_map("2008-08-15", control=series, regions=regions, neighbours=False)
+    assert not [t for t in fig.data if t.name == "neighbours"]
+
+
+# ---------------------------------------------------------------- timeline and area chart
+
+
+def test_timeline_spans_the_events_with_their_own_lanes(georgia):
+    ev, _, _ = georgia
+    fig = viz.timeline(ev)
+    axis = fig.layout.meta["borderlines"]["axis"]
+    assert axis["dates"][0] >= "2008-06-01" and axis["dates"][-1] <= "2009-01-31"
+    assert len(axis["dates"]) == 2  # dense in one short span: no focus+context compression
+    assert list(fig.layout.yaxis.ticktext) == ["Monitoring", "Recognition", "Diplomacy", "War"]
+    assert not [s for s in fig.layout.shapes if (s.name or "").startswith("era-")]
+    assert fig.layout.title.text == "Events, 2008"
+    assert set(fig.layout.xaxis.ticktext) >= {"Aug 2008", "Sep", "Oct"}
+
+
+def test_timeline_draws_the_datas_own_eras(georgia):
+    ev, _, _ = georgia
+    ev = ev.copy()
+    ev.attrs["eras"] = [{"start": "2008-08-07", "end": "2008-08-16", "label": "War"}]
+    fig = viz.timeline(ev)
+    (era,) = [s for s in fig.layout.shapes if (s.name or "").startswith("era-")]
+    assert era.x0 < era.x1
+    assert "War 2008" in dumps(fig) and "2008–2008" not in dumps(fig)
+    eras = [{"start": "2008-09-01", "end": None, "label": "After the war"}]
+    fig = viz.timeline(ev, eras=eras)
+    assert len([s for s in fig.layout.shapes if (s.name or "").startswith("era-")]) == 1
+    with pytest.raises(ValueError, match=r"eras row 1: start and end must be dates"):
+        viz.timeline(ev, eras=[{"start": "soon", "label": "x"}])
+
+
+def test_timeline_without_categories_is_one_lane():
+    ev = events.validate(
+        [{"id": f"e{i}", "title": f"Event {i}", "start": f"19{50 + i}"} for i in range(5)]
+    )
+    fig = viz.timeline(ev)
+    assert list(fig.layout.yaxis.ticktext) == [""]
+    assert "No source given" in dumps(fig)
+
+
+def test_area_chart_stacks_the_held_statuses_of_the_scheme(georgia):
+    _, series, regions = georgia
+    scheme = geodata.status_scheme(series)
+    table = geodata.area_series(series, None, regions, scheme=scheme)
+    fig = viz.area_chart(table, regions=regions, scheme=scheme)
+    assert [t.name for t in fig.data] == ["Separatist held"]
+    assert fig.layout.yaxis.title.text == "% of Georgia regions"
+    assert fig.layout.title.text == "Share of Georgia regions held"
+    assert 15 < max(fig.data[0].y) < 25
+    assert "Ukrain" not in dumps(fig)
+
+
+# ---------------------------------------------------------------- the linked page
+
+
+def test_linked_page_of_another_country(georgia):
+    ev, series, regions = georgia
+    view = viz.linked_view(ev, series, regions)
+    p = view.payload
+    assert set(p["pieces"]) <= set(regions["id"])
+    assert "Separatist held" in p["labels"] and "No control data for this date" in p["labels"]
+    assert p["steps"][0] == "2008-08-01" and p["status_dates"] == [
+        "2008-08-01",
+        "2008-08-15",
+        "2008-10-10",
+    ]
+    assert view.title == "Territory and events"
+    html = view.to_html("fragment")
+    assert "Ukrain" not in html and "Georgia regions" in html
+
+
+# ---------------------------------------------------------------- the app
+
+
+def data_url(raw: bytes) -> str:
+    return "data:application/octet-stream;base64," + base64.b64encode(raw).decode()
+
+
+def test_app_on_another_country(georgia):
+    import app
+    from viz import _appstate as A
+
+    ev, series, regions = georgia
+    other = app.create_app(ev, series, regions)
+    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    assert ds.place == "Georgia regions" and not ds.builtin
+    page = dumps(other.layout)  # "Ukrainian" stays: the language toggle
+    assert "Ukraine" not in page and "України" not in page and "Georgia regions" in page
+    assert "Events and territorial control" in page
+    fig = A.build_map(ds, "2008-08-15", A.default_view())
+    assert fig.layout.geo.lonaxis.range[1] < 50  # Georgia's view
+    state = A.map_state(ds, "2008-08-15", A.default_view())
+    codes = ds.status_codes
+    assert {codes["separatist_held"], codes["buffer"]} <= set(state["z"])
+    assert state["title"] == "Territorial control in Georgia regions as of 15 August 2008"
+    assert A.map_state(ds, "2008-07-01", A.default_view())["z"] == [codes["no_data"]] * len(
+        ds.pieces
+    )
+    data, status = app.export_view("html", "2008-08-15", None, None, base=f"app-{app.UNIQUE}")
+    assert status.startswith("Export ready")
+    figure = data["content"].rsplit("var spec=", 1)[1]  # the figure, not plotly.js itself
+    assert "Georgia regions" in figure and "Ukraine" not in figure
+
+
+def test_app_regions_upload(georgia):
+    from viz import _appstate as A
+
+    res = A.handle_upload(
+        "regions", data_url(REGIONS.read_bytes()), "georgia.geojson", "replace", None
+    )
+    assert res.ok, res.problems
+    ds = A.dataset(res.payload)
+    assert sorted(ds.region_ids) == sorted(georgia[2]["id"])
+    assert ds.own_regions and A.map_view(ds)["lon"][1] < 50
+
+
+def test_app_regions_upload_with_duplicate_ids(tmp_path):
+    from viz import _appstate as A
+
+    data = json.loads(REGIONS.read_text("utf-8"))
+    data["features"][1]["properties"] = dict(data["features"][0]["properties"])
+    raw = json.dumps(data).encode()
+    res = A.handle_upload("regions", data_url(raw), "dupes.geojson", "replace", None)
+    assert not res.ok
+    assert any("dupes.geojson" in p and "duplicate-id" in p for p in res.problems), res.problems
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_cli_figures_and_areas_with_other_data(tmp_path, capsys):
+    out = tmp_path / "map.html"
+    args = ["--events", str(EVENTS), "--control", str(SERIES), "--regions", str(REGIONS)]
+    map_args = ["map", "--date", "2008-08-15", "--out", str(out), "--mode", "fragment"]
+    assert main([*map_args, *args]) == 0
+    page = out.read_text("utf-8")
+    assert "Georgia regions" in page and "Ukrain" not in page
+    assert (
+        main(["html", "--out", str(tmp_path / "linked.html"), *args, "--title", "Georgia 2008"])
+        == 0
+    )
+    assert "Georgia 2008" in (tmp_path / "linked.html").read_text("utf-8")
+    capsys.readouterr()
+    assert main(["areas", str(SERIES), "--regions", str(REGIONS), "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "date,status,area_km2,share_pct"
+    assert any(line.startswith("2008-08-15,buffer,") for line in lines)
