@@ -237,3 +237,29 @@ def test_cli_figures_and_areas_with_other_data(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "date,status,area_km2,share_pct"
     assert any(line.startswith("2008-08-15,buffer,") for line in lines)
+
+
+def test_projected_regions_are_reprojected_before_drawing(georgia):
+    _, series, regions = georgia
+    metres = regions.to_crs("EPSG:32638")  # UTM 38N: what a national GIS office hands out
+    fig = viz.territory_map("2008-08-15", control=series, regions=metres)
+    lon = fig.layout.geo.lonaxis.range
+    assert 38 < lon[0] < 41 and 46 < lon[1] < 48  # degrees, not metres
+
+
+def test_app_plain_series_upload_over_uploaded_regions():
+    from viz import _appstate as A
+
+    res = A.handle_upload(
+        "regions", data_url(REGIONS.read_bytes()), "georgia.geojson", "replace", None
+    )
+    res = A.handle_upload(
+        "control", data_url(SERIES.read_bytes()), "status.geojson", "replace", res.payload
+    )
+    assert res.ok, res.problems
+    ds = A.dataset(res.payload)
+    assert not ds.builtin and {"separatist_held", "buffer"} <= set(ds.status_codes)
+    title = A.map_title(ds, "2008-09-01", "en")
+    assert title == (
+        "Territorial control in Georgia as of 1 September 2008 (line of 15 August 2008)"
+    )

@@ -561,6 +561,9 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
     df = ev.load_catalog() if df is None else df
     own_regions = regions is not None
     if own_regions:
+        from .figures.territory_map import as_regions
+
+        regions = as_regions(regions)
         neighbours = geodata.neighbours(regions=regions)
     else:
         regions = geodata.regions("web")
@@ -840,10 +843,16 @@ def map_title(ds: Dataset, date: str, lang: str) -> str:
             return _i18n.t("map_title_no_data", lang, place=ds.place, date=day)
         return _i18n.t("map_title_no_data_any", lang, date=day)
     if ds.builtin:
-        return _i18n.t("map_title", lang, date=day)
-    if ds.place:
-        return _i18n.t("map_title_place", lang, place=ds.place, date=day)
-    return _i18n.t("map_title_any", lang, date=day)
+        title = _i18n.t("map_title", lang, date=day)
+    elif ds.place:
+        title = _i18n.t("map_title_place", lang, place=ds.place, date=day)
+    else:
+        title = _i18n.t("map_title_any", lang, date=day)
+    idx = ds.statuses.index
+    shown = idx[int(idx.searchsorted(pd.Timestamp(date), side="right")) - 1]
+    if ds.control is not None and pd.Timestamp(shown).normalize() != pd.Timestamp(date):
+        title += " " + _i18n.t("line_of", lang, date=_i18n.format_day(shown, lang))
+    return title
 
 
 def legend_label(ds: Dataset, status: str, lang: str) -> str:

@@ -39,6 +39,7 @@ from .figures.territory_map import (
     _credit,
     _event_markers,
     _legend,
+    as_regions,
     background_status,
     fit_view,
     geo_layout,
@@ -168,6 +169,7 @@ def linked_view(
                 f"regions lacks an id column (has {list(regions.columns)}); read it with "
                 "geodata.read_regions(), which finds or takes the id and name columns"
             )
+        regions = as_regions(regions)
         view = fit_view(shapely.union_all(regions.geometry.to_numpy()))
         neighbours = geodata.neighbours(regions=regions)
     scheme = None if builtin and control is None else geodata.status_scheme(control)

@@ -233,7 +233,7 @@ def territory_map(
         regions, default_neighbours, outline = _builtin_base(detail)
         view = VIEW
     else:
-        regions = geodata.read_regions(regions) if not _is_region_frame(regions) else regions
+        regions = as_regions(regions)
         outline = shapely.union_all(regions.geometry.to_numpy())
         view = fit_view(outline)
         default_neighbours = None
@@ -362,10 +362,19 @@ def territory_map(
     return fig
 
 
-def _is_region_frame(regions) -> bool:
-    return hasattr(regions, "geometry") and (
-        "id" in regions.columns or "iso_3166_2" in regions.columns
-    )
+def as_regions(regions):
+    """Regions ready to draw: ``id``, ``name`` and lon/lat geometry. A frame that is not that
+    yet (another CRS, no ``id`` column, a path) goes through :func:`geodata.read_regions`."""
+    import geodata
+
+    if (
+        hasattr(regions, "geometry")
+        and "id" in regions.columns
+        and regions.crs is not None
+        and regions.crs.equals("EPSG:4326")
+    ):
+        return regions
+    return geodata.read_regions(regions)
 
 
 def region_ids(regions) -> list[str]:
