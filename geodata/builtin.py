@@ -45,8 +45,8 @@ STATUS_LABELS = {
     "unknown": "Status unknown",
 }
 
-#: Colours of the built-in statuses (the same as ``viz._style.STATUS_COLORS``: Okabe–Ito
-#: based, and distinct in lightness for greyscale print).
+#: Colours of the built-in statuses (Okabe–Ito based, and distinct in lightness for
+#: greyscale print); ``viz`` draws the built-in data with these.
 STATUS_COLORS = {
     "occupied_before_2022": "#7F2704",
     "occupied": "#D55E00",

@@ -14,15 +14,8 @@ INK = "#222222"
 MUTED = "#5f5f5f"  # passes WCAG AA on white (6.4:1)
 GRID = "#e6e6e6"
 
-CATEGORY_COLORS = {
-    "annexation": "#D55E00",
-    "treaty": "#0072B2",
-    "military": "#333333",
-    "justice": "#CC79A7",
-    "political": "#E69F00",
-    "humanitarian": "#009E73",
-    "economic": "#56B4E9",
-}
+# The built-in data's colours live with its vocabulary and its status scheme.
+CATEGORY_COLORS = {c.slug: c.color for c in events.BUILTIN_VOCABULARY.categories}
 CATEGORY_LABEL = dict(events.CATEGORIES)
 FALLBACK_COLORS = [
     "#D55E00",
@@ -36,24 +29,8 @@ FALLBACK_COLORS = [
 ]
 
 UKRAINE_HELD = "ukrainian"
-STATUS_ORDER = (
-    "occupied_before_2022",
-    "occupied",
-    "claimed",
-    "liberated",
-    "contested",
-    "unknown",
-    UKRAINE_HELD,
-)
-STATUS_COLORS = {
-    "occupied_before_2022": "#7F2704",
-    "occupied": "#D55E00",
-    "claimed": "#F6CFAE",
-    "liberated": "#56B4E9",
-    "contested": "#CC79A7",
-    "unknown": "#B5B5B5",
-    UKRAINE_HELD: "#FAFAF5",
-}
+STATUS_ORDER = (*geodata.builtin.STATUSES, UKRAINE_HELD)
+STATUS_COLORS = {**geodata.builtin.STATUS_COLORS, UKRAINE_HELD: geodata.builtin.BACKGROUND.color}
 STATUS_LABELS = {**geodata.STATUS_LABELS, UKRAINE_HELD: "Held by Ukraine"}
 # Print mode: hatching angle (degrees) per status; None = no hatching.
 STATUS_HATCH = {
