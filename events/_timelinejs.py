@@ -40,9 +40,11 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from ._csv import csv_place, csv_rows
 from ._dates import DateError, parse_date
 from ._errors import EventValidationError, Problem
-from ._io import _csv_place, _csv_rows, _json_load, atomic_write, read_text
+from ._files import atomic_write, read_text
+from ._json import json_load
 from ._schema import is_http_url, normalize_records
 from ._vocab import vocabulary
 
@@ -210,7 +212,7 @@ def _event(row: dict, category_map, default_category) -> dict:
     summary, sources = text_and_sources(row.get("text"))
     media_url, media_quote = _media(row.get("media"))
     display = plain_text(row.get("display"))
-    places = [_csv_place(p.strip()) for p in (row.get("places") or "").split(";") if p.strip()]
+    places = [csv_place(p.strip()) for p in (row.get("places") or "").split(";") if p.strip()]
     end = row.get("end")
     if end is not None and end == row.get("start") and row.get("end_time"):
         end = None  # an end time on the start day (the JSON writer repeats the start date)
@@ -283,7 +285,7 @@ def timelinejs_csv_records(text, name, category_map=None, default_category=None,
 
     ``meta`` (a dict) receives ``title``, ``subtitle`` and ``eras``.
     """
-    header, rows = _csv_rows(text, name)
+    header, rows = csv_rows(text, name)
     missing = [c for c in ("Year", "Headline") if c not in header]
     if missing:
         raise EventValidationError(
@@ -428,6 +430,20 @@ def timelinejs_records(data, name, category_map=None, default_category=None, met
     return events, rows, problems
 
 
+def is_timelinejs_json(data) -> bool:
+    """Whether parsed JSON is a TimelineJS file (an ``events`` list with ``start_date``s)."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("events"), list)
+        and any(isinstance(e, dict) and "start_date" in e for e in data["events"])
+    )
+
+
+def is_timelinejs_sheet(header: list[str]) -> bool:
+    """Whether a CSV header is a TimelineJS sheet's (it has Headline and Year columns)."""
+    return "Headline" in header and "Year" in header
+
+
 def read_timelinejs(
     path: str | os.PathLike,
     *,
@@ -485,7 +501,7 @@ def read_timelinejs(
     name, text = read_text(path)
     meta: dict = {}
     if suffix == ".json":
-        data = _json_load(text, name)
+        data = json_load(text, name)
         if not isinstance(data, dict) or not isinstance(data.get("events"), list):
             raise EventValidationError(
                 [Problem("not-a-list", "TimelineJS JSON is an object with an 'events' list", name)]

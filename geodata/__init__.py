@@ -9,7 +9,6 @@ This package never imports plotly.
 """
 
 from geodata import builtin
-from geodata._archive import safe_extract
 from geodata._areas import EQUAL_AREA_CRS, area_km2, area_series
 from geodata._control import (
     claimed_at,
@@ -21,19 +20,20 @@ from geodata._control import (
     status_scheme,
 )
 from geodata._errors import GeodataError, Problem
-from geodata._importers import (
-    SOURCES,
-    ControlImportError,
-    ImportReportWarning,
-    read_control,
-    read_series,
-    write_series,
-)
 from geodata._pieces import status_pieces
 from geodata._read_regions import read_regions
 from geodata._regions import DETAILS, neighbours, regions, ukraine
 from geodata._scheme import Status, StatusScheme
 from geodata.builtin import CLAIMS, STATUS_LABELS, STATUSES, UKRAINE_AREA_KM2
+from geodata.io import (
+    SOURCES,
+    ControlImportError,
+    ImportReportWarning,
+    read_control,
+    read_series,
+    safe_extract,
+    write_series,
+)
 
 __all__ = [
     "CLAIMS",

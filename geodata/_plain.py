@@ -29,6 +29,7 @@ import shapely
 from shapely.errors import ShapelyError
 
 from geodata._errors import GeodataError, Problem, problems_error
+from geodata._extras import need_pyarrow as _need_pyarrow
 
 __all__ = ["PLAIN_SUFFIXES", "check_rows", "read_plain"]
 
@@ -294,8 +295,6 @@ def _read_frame(path: Path) -> tuple[gpd.GeoDataFrame, list[Problem], int]:
         frame, problems = _read_csv(path)
         return frame, problems, 2
     if suffix == ".parquet":
-        from geodata._importers import _need_pyarrow
-
         _need_pyarrow("Reading")
     try:
         with warnings.catch_warnings():

@@ -20,6 +20,7 @@ import pyogrio
 import shapely
 
 from geodata._errors import GeodataError, Problem, problems_error
+from geodata._extras import need_pyarrow as _need_pyarrow
 
 __all__ = ["ID_COLUMNS", "NAME_COLUMNS", "REGION_SUFFIXES", "read_regions"]
 
@@ -106,8 +107,6 @@ def _read_path(path: Path, layer) -> gpd.GeoDataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if kind == "GeoParquet":
-                from geodata._importers import _need_pyarrow
-
                 _need_pyarrow("Reading")
                 return gpd.read_parquet(path)
             target = _zip_target(path) if suffix == ".zip" else str(path)
