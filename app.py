@@ -37,6 +37,7 @@ from viz._text import clean
 HERE = Path(__file__).resolve().parent
 VIZ_ASSETS = Path(A.__file__).resolve().parent / "assets"
 TOPOJSON_ROUTE = "/_borderlines/topojson/"
+PLOTLYJS_ROUTE = "/_borderlines/plotly.min.js"
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 UNIQUE = 0
 
@@ -817,6 +818,7 @@ def create_app(events=None, control=None, regions=None, *, lang: str = "en") -> 
         suppress_callback_exceptions=False,
     )
     _topojson_route(app)
+    _plotlyjs_route(app)
     page = layout(ds, lang)
     graph = _find(page, "g-map")
     graph.config = {**graph.config, "topojsonURL": app.get_relative_path(TOPOJSON_ROUTE)}
@@ -853,6 +855,26 @@ def _topojson_route(app):
         if not name.endswith(".json") or "/" in name:
             abort(404)
         return send_from_directory(folder, name, max_age=86400)
+
+
+def _plotlyjs_route(app):
+    """Serve the partial plotly.js of ``viz/assets/plotly`` before Dash's scripts: it defines
+    ``window.Plotly``, which dcc.Graph then uses instead of loading plotly.py's full bundle."""
+    from flask import send_file
+
+    from viz import export
+
+    path = export.plotlyjs_path()
+    if path is None:  # not the plotly.js version plotly.py expects: Dash loads its own
+        return
+
+    @app.server.route(PLOTLYJS_ROUTE)
+    def plotlyjs():  # the ?v= below changes with the file, so it may be cached for long
+        return send_file(path, mimetype="text/javascript", max_age=365 * 86400)
+
+    version = export.plotlyjs_manifest()["sha256"][:12]
+    src = f"{app.get_relative_path(PLOTLYJS_ROUTE)}?v={version}"
+    app.config.external_scripts = [*app.config.external_scripts, src]
 
 
 def _register(app: dash.Dash, base: str) -> None:

@@ -90,11 +90,14 @@ def test_html_modes(fig, mode):
     else:
         assert html.startswith("<!DOCTYPE html>")
         assert "borderlines:height" in html  # reports its height to a parent frame
-    if mode == "inline":
-        assert "cdn.plot.ly" not in html.split("plotly.js v")[0]
-        assert len(html) > 3_000_000
-    else:
+    if mode == "inline":  # the shipped partial plotly.js (tests/test_assets.py), no CDN
+        bundle = export.plotlyjs_path().read_text(encoding="utf-8")
+        assert html.count(bundle) == 1 and "cdn.plot.ly" not in html.replace(bundle, "")
+        assert len(html) < 1_800_000
+    elif mode == "cdn":
         assert "cdn.plot.ly/plotly-" in html and len(html) < 500_000
+    else:  # the host page's plotly.js, never fetched from a CDN
+        assert "cdn.plot.ly" not in html and len(html) < 500_000
 
 
 def test_write_html_suffix_and_atomic(fig, tmp_path):
@@ -114,3 +117,40 @@ def test_hostile_title_in_html_page():
     fig = go.Figure(layout=dict(title=dict(text="</title><script>alert(1)</script>")))
     html = viz.to_html(fig, mode="cdn")
     assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("plotlyjs", ["after", "none"])
+def test_fragment_uses_the_host_page_plotlyjs_and_fetches_nothing(browser, fig, tmp_path, plotlyjs):
+    """A CMS page that brings plotly.js after the fragment gets the figure; one without it gets
+    a note, and the fragment asks the network for nothing either way."""
+    bundle = export.plotlyjs_path().read_text(encoding="utf-8")
+    host = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>'
+        "<body><h1>A CMS page</h1>" + export.figure_html(fig, "fragment", div_id="frag")
+        + (f"<script>{bundle}</script>" if plotlyjs == "after" else "") + "</body></html>"
+    )  # fmt: skip
+    path = tmp_path / "host.html"
+    path.write_text(host, encoding="utf-8")
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    outside, errors = [], []
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    if plotlyjs == "after":
+        page.wait_for_selector("#frag .main-svg")
+        assert page.locator("#frag .barlayer path").count() > 0
+    else:
+        note = page.wait_for_selector("#frag p.borderlines-no-plotly")
+        assert note.inner_text().startswith("This figure needs plotly.js")
+    ctx.close()
+    assert outside == [] and errors == []

@@ -545,7 +545,7 @@ def _render(view: LinkedView, mode: str, uid: str) -> str:
         "<script>(function(){"
         f"var spec={data};var root=document.getElementById({json.dumps(uid)});"
         "function draw(){window.BorderlinesLinked(root,spec);}"
-        + (export._loader_js() if mode == "fragment" else "draw();")
+        + (export._loader_js("root") if mode == "fragment" else "draw();")
         + "})();</script>"
     )
     if mode == "fragment":
