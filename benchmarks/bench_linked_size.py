@@ -27,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
-import plotly  # noqa: E402
 import plotly.express as px  # noqa: E402
 
 import events  # noqa: E402
