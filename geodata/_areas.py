@@ -137,8 +137,9 @@ def area_series(
         ``total_km2``, else of the regions' area, else — built-in data only, see
         :func:`geodata.status_scheme` — of :data:`UKRAINE_AREA_KM2`; NaN for anyone else's
         series given neither), one row per date and status of the scheme, in its order (0
-        where absent), plus ``held_total`` (the union of the scheme's held statuses; for the
-        built-in scheme occupied + occupied_before_2022). Geometries of one status are
+        where absent; NaN on a date outside the series' :func:`geodata.coverage`, where
+        nothing is known), plus ``held_total`` (the union of the scheme's held statuses; for
+        the built-in scheme occupied + occupied_before_2022). Geometries of one status are
         unioned first, so overlapping sources are not counted twice.
 
     Raises
@@ -189,7 +190,9 @@ def area_series(
                 geom = shapely.intersection(geom, outline)
             by_status[status] = geom
         by_status["held_total"] = _union([by_status[s] for s in scheme.held])
+        covered = current.attrs.get("covered", True)
         for status, geom in by_status.items():
-            km2 = 0.0 if geom.is_empty else area_km2(geom)
+            # outside the series' span nothing is known: no area, not 0 km²
+            km2 = np.nan if not covered else 0.0 if geom.is_empty else area_km2(geom)
             rows.append((when, status, km2, km2 / total if total else np.nan))
     return pd.DataFrame(rows, columns=["date", "status", "area_km2", "share"])

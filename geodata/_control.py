@@ -278,8 +278,9 @@ def coverage(series=None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
 
     Returns
     -------
-    (pandas.Timestamp, pandas.Timestamp)
-        ``(None, None)`` for a series without rows.
+    (pandas.Timestamp, pandas.Timestamp or None)
+        ``(None, None)`` for a series without rows; the end is None for a period series with
+        an open-ended period (``valid_to`` empty): covered from its start on.
 
     Raises
     ------
@@ -297,6 +298,9 @@ def coverage(series=None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     if not dates:
         return None, None
     last = dates[-1]
+    open_ended = style == "intervals" and frame["valid_to"].isna().any()
+    if open_ended and series is not None and not is_builtin_data(series):
+        return dates[0], None  # an open-ended period: covered from its start on
     if style == "intervals":
         ends = pd.to_datetime(frame["valid_to"]).dropna()
         if getattr(ends.dt, "tz", None) is not None:
@@ -400,7 +404,7 @@ def control_at(date, series=None) -> gpd.GeoDataFrame:
     out = frame[mask.to_numpy()].reset_index(drop=True).copy()
     first, last = coverage(series)
     out.attrs["snapshot"] = snapshot_at(series, when)
-    out.attrs["covered"] = first is not None and first <= when <= last
+    out.attrs["covered"] = first is not None and first <= when and (last is None or when <= last)
     return out
 
 

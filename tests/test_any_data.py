@@ -263,3 +263,69 @@ def test_app_plain_series_upload_over_uploaded_regions():
     assert title == (
         "Territorial control in Georgia as of 1 September 2008 (line of 15 August 2008)"
     )
+
+
+def test_after_the_series_ends_every_view_says_no_data(georgia):
+    from viz import _appstate as A
+
+    ev, series, regions = georgia
+    late = events.validate(
+        [*events.records(ev), {"id": "late", "title": "Later", "start": "2012-10-01"}]
+    )
+    view = viz.linked_view(late, series, regions)
+    codes = view.payload["status"]
+    assert view.payload["start"] == "2012-10-01" and view.payload["status_end"] == "2008-10-10"
+    (pieces,) = [t for t in view.map.data if t.name == "pieces"]
+    assert set(pieces.z) == {view.payload["held"]}  # opens on "no control data"
+    assert codes  # the status vectors themselves are unchanged
+    table = geodata.area_series(series, ["2008-08-15", "2012-10-01"], regions)
+    assert table.set_index(["date", "status"])["area_km2"].loc["2012-10-01"].isna().all()
+    assert table.set_index(["date", "status"])["area_km2"].loc["2008-08-15"].notna().all()
+    import app
+
+    app.create_app(late, series, regions)
+    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    assert set(A.map_state(ds, "2012-10-01", A.default_view())["z"]) == {ds.status_codes["no_data"]}
+    assert "no control data" in A.map_title(ds, "2012-10-01", "en")
+
+
+def test_other_regions_without_a_series_never_get_ukraines(georgia):
+    from viz import _appstate as A
+
+    ev, _, regions = georgia
+    fig = viz.territory_map("2022-06-01", regions=regions)
+    assert legend(fig) == ["No control data for this date"]
+    assert "Ukraine" not in dumps(fig) and "front_lines" not in dumps(fig)
+    view = viz.linked_view(ev, None, regions)
+    assert "Held by Ukraine" not in view.payload["labels"]
+    assert "Ukraine" not in view.to_html("fragment")
+    import app
+
+    app.create_app(ev, None, regions)
+    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    assert "Held by Ukraine" not in [A.legend_label(ds, s, "en") for s in ds.status_codes]
+
+
+def test_area_chart_defaults_come_from_the_table(georgia):
+    _, series, regions = georgia
+    table = geodata.area_series(series, None, regions)
+    fig = viz.area_chart(table)  # no regions, no scheme: still not Ukraine's
+    assert [t.name for t in fig.data] == ["Separatist held"]  # "buffer" is not held
+    assert "Ukraine" not in dumps(fig)
+    hostile = regions.copy()
+    hostile.attrs["label"] = '<a href="https://evil.example">Geo</a>'
+    fig = viz.area_chart(table, regions=hostile)
+    assert "<a href" not in fig.layout.yaxis.title.text
+
+
+def test_regions_across_the_antimeridian_get_a_clear_error():
+    import geopandas as gpd
+    import shapely
+
+    both_sides = gpd.GeoDataFrame(
+        {"id": ["east", "west"], "name": ["East", "West"]},
+        geometry=[shapely.box(175, 64, 180, 68), shapely.box(-180, 64, -172, 68)],
+        crs="EPSG:4326",
+    )
+    with pytest.raises(ValueError, match=r"across the antimeridian"):
+        viz.territory_map("2020-01-01", regions=both_sides)

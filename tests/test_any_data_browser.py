@@ -61,6 +61,12 @@ def test_linked_page_of_georgia_scrubs_offline(browser, georgia, tmp_path, width
         assert any("Separatist held" in t for t in after) and any("Buffer" in t for t in after)
         legend = page.locator("[data-bl=map] .legendtext").all_text_contents()
         assert {"Separatist held", "Buffer"} <= set(legend)
+        page.evaluate("location.hash = '#date=2008-10-11'")  # a day after the series ends
+        page.wait_for_function(
+            "document.querySelector('[data-bl=date-label]').textContent === '11 October 2008'"
+        )
+        late = page.evaluate(f"Array.from({pieces}.text)")
+        assert all("No control data for this date" in t for t in late)
         assert "Ukraine" not in page.inner_text("body")
         assert outside == [] and errors == []
     finally:

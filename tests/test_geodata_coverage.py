@@ -31,7 +31,12 @@ def test_snapshot_series_coverage():
 
 def test_period_series_coverage_ends_the_day_before_valid_to():
     series = geodata.read_series(PLAIN / "periods.geojson")
-    assert geodata.coverage(series) == (T("2024-01-01"), T("2024-02-29"))
+    closed = series[series["valid_to"].notna()]
+    assert geodata.coverage(closed) == (T("2024-01-01"), T("2024-02-29"))
+    # square A's period has no end: the series covers every day from its start on
+    assert geodata.coverage(series) == (T("2024-01-01"), None)
+    assert geodata.control_at("2030-06-01", series).attrs["covered"] is True
+    assert geodata.control_at("2030-06-01", closed).attrs["covered"] is False
 
 
 def test_empty_series_has_no_coverage():

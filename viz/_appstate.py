@@ -474,6 +474,7 @@ class Dataset:
     scheme: object = None
     place: str | None = "Ukraine"
     own_regions: bool = False  # regions given by the caller (the view is fitted to them)
+    covered_to: object = None  # the series' last covered day (None: open-ended)
 
     @property
     def builtin(self) -> bool:
@@ -516,10 +517,17 @@ class Dataset:
 
         idx = self.statuses.index
         i = int(idx.searchsorted(pd.Timestamp(date), side="right")) - 1
-        if i < 0:
+        if i < 0 or not self.covers(date):
             return np.full(self.statuses.shape[1], NO_DATA, dtype=object)
         row = self.statuses.iloc[i].to_numpy(dtype=object)
         return np.array([s if isinstance(s, str) else self.background for s in row], dtype=object)
+
+    def covers(self, date: str) -> bool:
+        """Whether ``date`` lies within the control series' span."""
+        idx = self.statuses.index
+        if not len(idx) or pd.Timestamp(date) < idx.min():
+            return False
+        return self.covered_to is None or pd.Timestamp(date) <= pd.Timestamp(self.covered_to)
 
     @property
     def held_statuses(self) -> tuple[str, ...]:
@@ -561,9 +569,11 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
     df = ev.load_catalog() if df is None else df
     own_regions = regions is not None
     if own_regions:
-        from .figures.territory_map import as_regions
+        from .figures.territory_map import as_regions, no_series
 
         regions = as_regions(regions)
+        if control is None:
+            control = no_series()  # the built-in series is Ukraine's: other regions have none
         neighbours = geodata.neighbours(regions=regions)
     else:
         regions = geodata.regions("web")
@@ -600,6 +610,7 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
         scheme,
         theme.place_name(regions if own_regions else None),
         own_regions,
+        geodata.coverage(control)[1],
     )
 
 
@@ -837,8 +848,7 @@ def map_title(ds: Dataset, date: str, lang: str) -> str:
     """ "Territorial control in Ukraine as of …" for the built-in data, the data's own place
     (or none) otherwise; "no control data" before the series begins."""
     day = _i18n.format_day(date, lang)
-    first = ds.statuses.index.min() if len(ds.statuses.index) else None
-    if first is None or pd.Timestamp(date) < first:
+    if not ds.covers(date):
         if ds.place:
             return _i18n.t("map_title_no_data", lang, place=ds.place, date=day)
         return _i18n.t("map_title_no_data_any", lang, date=day)

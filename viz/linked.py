@@ -44,6 +44,7 @@ from .figures.territory_map import (
     fit_view,
     geo_layout,
     neighbour_trace,
+    no_series,
     region_ids,
     region_names,
     scheme_codes,
@@ -170,6 +171,8 @@ def linked_view(
                 "geodata.read_regions(), which finds or takes the id and name columns"
             )
         regions = as_regions(regions)
+        if control is None:
+            control = no_series()  # the built-in series is Ukraine's: other regions have none
         view = fit_view(shapely.union_all(regions.geometry.to_numpy()))
         neighbours = geodata.neighbours(regions=regions)
     scheme = None if builtin and control is None else geodata.status_scheme(control)
@@ -204,7 +207,9 @@ def linked_view(
     if event is not None and event not in set(ev["id"]):
         raise ValueError(f"Value of 'event' is not an event id in events: {event!r}")
     k = _last_le(key_dates, start)
-    start_codes = codes[k] if k >= 0 else [no_data] * len(pieces)
+    _, covered_to = geodata.coverage(control)
+    after = covered_to is not None and start > covered_to
+    start_codes = codes[k] if k >= 0 and not after else [no_data] * len(pieces)
 
     tl = timeline(ev, date=start, width=SIZES["timeline"][0], height=SIZES["timeline"][1])
     tl.update_layout(title=None, margin=dict(t=40))
@@ -241,7 +246,8 @@ def linked_view(
     payload = {
         "status_dates": [d.strftime("%Y-%m-%d") for d in key_dates],
         "status": codes,
-        "held": no_data,  # what the page shows before the first status date
+        "held": no_data,  # what the page shows outside the series' span
+        "status_end": covered_to.strftime("%Y-%m-%d") if covered_to is not None else None,
         "labels": labels,
         "pieces": piece_ids,
         "steps": [d.strftime("%Y-%m-%d") for d in steps],

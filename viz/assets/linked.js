@@ -177,9 +177,10 @@
     });
 
     // ------------------------------------------------------------ date
-    function codesAt(d) {
+    var statusEnd = spec.status_end ? days(spec.status_end) : Infinity;
+    function codesAt(d) {  // outside the series' span: "no control data" (spec.held)
       var k = lastLE(statusDays, d);
-      if (k < 0) return list(spec.held, nPieces);
+      if (k < 0 || d > statusEnd) return list(spec.held, nPieces);
       var s = spec.status[k], out = new Array(nPieces);
       for (var i = 0; i < nPieces; i++) out[i] = s.charCodeAt(i) - 48;
       return out;

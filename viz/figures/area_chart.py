@@ -59,12 +59,21 @@ def area_chart(
         raise ValueError(
             f"series lacks columns {sorted(need - set(df.columns))}; use geodata.area_series()"
         )
-    builtin = regions is None and scheme is None
+    statuses = [s for s in df["status"].unique() if s != "held_total"]
+    builtin = regions is None and scheme is None and set(statuses) <= set(S.STATUS_ORDER)
     if place is None:
-        place = theme.BUILTIN_PLACE if builtin else theme.place_name(regions)
-    stack = STACK if builtin else tuple(scheme.held) if scheme is not None else ()
-    if not builtin and scheme is None:
-        stack = tuple(s for s in df["status"].unique() if s != "held_total")
+        place = (
+            theme.BUILTIN_PLACE
+            if builtin
+            else theme.place_name(regions)
+            if regions is not None
+            else None
+        )
+    if not builtin and scheme is None:  # the statuses' own scheme: which count as held
+        import geodata
+
+        scheme = geodata.status_scheme(df[df["status"] != "held_total"][["status"]])
+    stack = STACK if builtin else tuple(scheme.held)
     of_place = (
         _i18n.t("of_ukraine", lang)
         if builtin
@@ -113,7 +122,7 @@ def area_chart(
         title=dict(text=esc(title or _default_title(builtin, place)), x=0.01, font=dict(size=16)),
         xaxis=dict(type="date", showgrid=False, ticks="outside"),
         yaxis=dict(
-            title=dict(text=f"% {of_place}" if not builtin else "% of Ukraine"),
+            title=dict(text=esc(f"% {of_place}") if not builtin else "% of Ukraine"),
             range=[0, top],
             ticksuffix="%",
             gridcolor=S.GRID,

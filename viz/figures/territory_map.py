@@ -78,9 +78,32 @@ def status_label(status: str, scheme=None) -> str:
     return scheme.label(status)
 
 
+def no_series():
+    """A control series with no rows: every date is "no control data"."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(
+        {"date": pd.Series([], dtype="datetime64[ns]"), "status": pd.Series([], dtype=object),
+         "source": pd.Series([], dtype=object)},
+        geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326",
+    )  # fmt: skip
+
+
 def fit_view(outline, margin: float = 0.06) -> dict:
-    """lon/lat ranges around an outline with a margin, for :func:`geo_layout`."""
+    """lon/lat ranges around an outline with a margin, for :func:`geo_layout`.
+
+    Raises
+    ------
+    ValueError
+        For regions on both sides of the antimeridian (180°), which the map cannot frame yet.
+    """
     minx, miny, maxx, maxy = outline.bounds
+    if maxx - minx > 180:
+        raise ValueError(
+            f"the regions span longitudes {minx:.1f}° to {maxx:.1f}°, across the antimeridian "
+            "(180°): the map cannot frame them yet; shift the western part by +360° "
+            "(e.g. with geopandas' .translate) or split the regions"
+        )
     dx, dy = max(maxx - minx, 0.05), max(maxy - miny, 0.05)
     return dict(
         lon=(minx - dx * margin, maxx + dx * margin), lat=(miny - dy * margin, maxy + dy * margin)
@@ -241,6 +264,8 @@ def territory_map(
         neighbours = default_neighbours if builtin else geodata.neighbours(regions=regions)
     elif neighbours is False:
         neighbours = None
+    if control is None and not builtin:
+        control = no_series()  # the built-in series is Ukraine's: other regions have none
     if scheme is None and (control is not None or not builtin):
         scheme = geodata.status_scheme(control)
     if scheme is geodata.builtin.SCHEME and builtin:
@@ -248,6 +273,10 @@ def territory_map(
     control_now = geodata.control_at(day, control)
     covered = control_now.attrs.get("covered", True)
     snapshot = control_now.attrs.get("snapshot")
+    if not builtin and len(control_now):  # only what lies within the regions is drawn
+        clipped = shapely.intersection(control_now.geometry.to_numpy(), outline)
+        control_now = control_now.assign(geometry=clipped)
+        control_now = control_now[~shapely.is_empty(clipped)].reset_index(drop=True)
     if scheme is not None and len(control_now):
         scheme = scheme.extend(control_now["status"].unique().tolist())
     claimed = geodata.claimed_at(day) if control is None and builtin and covered else None
