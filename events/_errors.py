@@ -11,6 +11,10 @@ _SHORT.maxstring = _SHORT.maxother = 80
 _SHORT.maxlist = _SHORT.maxdict = 4
 
 
+#: How many problems an error message lists (``EventValidationError.problems`` has them all).
+SHOWN = 200
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an event file or record.
@@ -56,7 +60,9 @@ class EventValidationError(ValueError):
         self.problems = list(problems)
         n = len(self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} found in event data:"]
-        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems[:SHOWN], 1)]
+        if n > SHOWN:  # all of them stay in .problems; a message stays readable
+            lines.append(f"  … and {n - SHOWN:,} more (the first {SHOWN} are listed)")
         super().__init__("\n".join(lines))
 
     @property

@@ -17,6 +17,7 @@ Column names are matched case-insensitively. Other columns are kept as they are.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,13 +59,24 @@ def _find(columns, wanted: str):
     return found[0] if found else None
 
 
+#: Status names with a meaning of their own in schemes and area tables.
+RESERVED_STATUSES = frozenset({"no_data", "no_status", "held_total", "ukrainian"})
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
 def _date(value):
     """A calendar date, _MISSING for an empty cell, or None when it is not a date."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return _MISSING
     if isinstance(value, str):
+        # only ISO dates, as written: "08/10/2008" is 8 Oct or 10 Aug depending on who wrote
+        # it, and "2008" or "Aug 2008" is no day; a time of day is dropped, not moved to UTC
+        text = value.strip()
+        if len(text) > 40 or not _ISO_DAY.match(text):
+            return None
         try:
-            stamp = pd.Timestamp(value.strip())
+            stamp = pd.Timestamp(text[:10])
         except (ValueError, TypeError, OverflowError):
             return None
     elif isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
@@ -140,6 +152,17 @@ def check_rows(frame: pd.DataFrame, geoms: np.ndarray, *, file, cls=GeodataError
                     i + first_row,
                     status_col,
                     None if _is_missing(value) else value,
+                )
+            )
+        elif statuses[i] in RESERVED_STATUSES:
+            problems.append(
+                Problem(
+                    "reserved-status",
+                    "this name is used for land in no status, for dates without data or for the "
+                    f"held total; use another (reserved: {', '.join(sorted(RESERVED_STATUSES))})",
+                    i + first_row,
+                    status_col,
+                    value,
                 )
             )
 

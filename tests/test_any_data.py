@@ -329,3 +329,84 @@ def test_regions_across_the_antimeridian_get_a_clear_error():
     )
     with pytest.raises(ValueError, match=r"across the antimeridian"):
         viz.territory_map("2020-01-01", regions=both_sides)
+
+
+def test_region_ids_are_kept_as_written_in_the_app():
+    from viz import _appstate as A
+
+    codes = {"ქ-1", "tbilisi", "GE-AB"}
+    view = A.toggle_region(A.default_view(), "ქ-1")
+    assert view["region"] == "ქ-1"  # not upper-cased into an id that does not exist
+    assert A.toggle_region(view, "ქ-1")["region"] is None
+    for written, found in [
+        ("ქ-1", "ქ-1"),
+        ("tbilisi", "tbilisi"),
+        ("TBILISI", "tbilisi"),
+        ("ge-ab", "GE-AB"),
+    ]:
+        _, view = A.parse_url(f"?region={written}", default_date="2008-08-15", region_codes=codes)
+        assert view["region"] == found
+    _, view = A.parse_url("?region=nowhere", default_date="2008-08-15", region_codes=codes)
+    assert view["region"] is None
+
+
+def test_cli_map_of_other_regions_draws_no_built_in_events(tmp_path):
+    out = tmp_path / "map.html"
+    args = ["--control", str(SERIES), "--regions", str(REGIONS), "--mode", "fragment"]
+    assert main(["map", "--date", "2008-08-15", "--out", str(out), *args]) == 0
+    page = out.read_text("utf-8")
+    assert "outside the map" not in page and '"name":"Events"' not in page.replace(" ", "")
+
+
+def test_a_long_problem_list_is_cut_in_the_message_not_in_the_error():
+    with pytest.raises(events.EventValidationError, match=r"and 4,800 more") as info:
+        events.validate([{"id": f"e{i}", "title": "", "start": "2000"} for i in range(5000)])
+    assert len(info.value.problems) == 5000
+    assert len(str(info.value).splitlines()) == 202
+
+
+@pytest.mark.parametrize(
+    ("cell", "rule"),
+    [
+        ("08/10/2008", "bad-date"),  # 8 October or 10 August?
+        ("2008", "bad-date"),  # a year is no day
+        ("Aug 2008", "bad-date"),
+    ],
+)
+def test_plain_series_dates_are_iso_days(tmp_path, cell, rule):
+    path = tmp_path / "series.csv"
+    path.write_text(f'date,status,geometry\n{cell},held,"POLYGON((0 0,1 0,1 1,0 0))"\n', "utf-8")
+    with pytest.raises(geodata.GeodataError, match=r"series\.csv") as info:
+        geodata.read_series(path)
+    (problem,) = info.value.problems
+    assert (problem.rule, problem.row, problem.field, problem.value) == (rule, 2, "date", cell)
+
+
+def test_plain_series_keeps_the_day_as_written(tmp_path):
+    path = tmp_path / "series.csv"
+    path.write_text(
+        'date,status,geometry\n2008-08-10T23:30-05:00,held,"POLYGON((0 0,1 0,1 1,0 0))"\n'
+    )
+    assert str(geodata.read_series(path)["date"].iloc[0].date()) == "2008-08-10"
+
+
+@pytest.mark.parametrize("status", ["no_data", "held_total", "no_status"])
+def test_plain_series_refuses_reserved_status_names(tmp_path, status):
+    path = tmp_path / "series.csv"
+    path.write_text(f'date,status,geometry\n2008-08-10,{status},"POLYGON((0 0,1 0,1 1,0 0))"\n')
+    with pytest.raises(geodata.GeodataError) as info:
+        geodata.read_series(path)
+    assert [p.rule for p in info.value.problems] == ["reserved-status"]
+
+
+def test_events_whose_places_are_not_regions_are_counted(georgia):
+    ev, series, regions = georgia
+    odd = events.validate(
+        [
+            *events.records(ev),
+            {"id": "odd", "title": "Elsewhere", "start": "2008-08-14", "places": ["XX-99"]},
+        ]  # fmt: skip
+    )
+    fig = viz.territory_map("2008-08-15", events=odd, control=series, regions=regions)
+    credit = fig.layout.annotations[0].text
+    assert "1 event outside the map or its regions not shown." in credit

@@ -132,8 +132,11 @@ def parse_url(
     for raw in qs.get("category", []):
         cats += [c.strip() for c in raw.split(",") if c.strip()]
     view["category"] = [c for c in dict.fromkeys(cats) if not categories or c in categories]
-    reg = (one("region") or "").strip().upper()
-    if reg and (region_codes is None or reg in region_codes):
+    reg = (one("region") or "").strip()
+    if reg and region_codes is not None and reg not in region_codes:
+        # ids as written; a link typed in another case still finds its region
+        reg = next((c for c in region_codes if c.casefold() == reg.casefold()), "")
+    if reg:
         view["region"] = reg
     view["q"] = (one("q") or "").strip()[:200]
     return date, view
@@ -182,7 +185,7 @@ def select_event(view: dict, event_id, df: pd.DataFrame, date: str) -> tuple[str
 
 def toggle_region(view: dict, code) -> dict:
     """A region click filters to that region; clicking the same region again clears it."""
-    code = str(code).upper() if code else None
+    code = str(code) if code else None  # ids as the regions have them (not all are ISO codes)
     return {**view, "region": None if code is None or view.get("region") == code else code}
 
 

@@ -7,8 +7,14 @@ from pathlib import Path
 
 
 def _events(args):
+    """The events to draw: ``--events``, else the built-in catalogue — but not over someone
+    else's ``--regions`` (Ukraine's events do not belong on another country's map): none."""
     import events
 
+    if getattr(args, "regions", None) and not getattr(args, "events", None):
+        df = events.load_catalog().iloc[:0].copy()
+        df.attrs = {}
+        return df
     df = events.load_catalog(getattr(args, "events", None))
     return events.query(
         df,

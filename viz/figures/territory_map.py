@@ -370,7 +370,10 @@ def territory_map(
     if credit is None:
         credit = _credit(control_now, control is None and builtin, covered)
     if outside:
-        credit += f" {outside} event{'s' if outside != 1 else ''} outside the map not shown."
+        credit += (
+            f" {outside} event{'s' if outside != 1 else ''} outside the map or its regions "
+            "not shown."
+        )
     fig.update_layout(
         **S.BASE_LAYOUT,
         width=width,
@@ -509,6 +512,8 @@ def _event_markers(fig, events, regions, day, window_days, view=VIEW) -> int:
     for _, r in upto.iterrows():
         spots = [centre[c] for c in r["places"] if c in centre]
         spots += [(p["lon"], p["lat"]) for p in r["points"]]
+        if not spots and len(r["places"]):
+            outside += 1  # its places are none of these regions: said in the note, not dropped
         for x, y in spots:
             if not (
                 view["lon"][0] <= x <= view["lon"][1] and view["lat"][0] <= y <= view["lat"][1]
