@@ -92,7 +92,10 @@ COLUMNS = (
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])(:[0-5]\d){0,2}(\.\d{1,3})?(\s*[AaPp]\.?[Mm]\.?)?$")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+#: A region id as written in a place: an ISO 3166 code ("UA-43", "NL") or the id of anyone's
+#: regions ("MDA-1613", "GE_AB", "ქ-1"): letters or digits first, then letters, digits and
+#: ``-_.:``, at most 40 characters, no spaces (whether the map has it is checked when drawing).
+REGION_RE = re.compile(r"^[^\W_][\w.:-]{0,39}$")
 
 
 def _missing(value: object) -> bool:
@@ -161,8 +164,8 @@ def _place(item, report):
             return "code", code
         report(
             "bad-place",
-            "a place must be an ISO 3166 code such as 'UA-43' or 'NL' (two capital letters, "
-            "optionally a hyphen and 1-3 letters or digits), or a point {name, lon, lat}",
+            "a place must be a region id such as 'UA-43', 'NL' or 'MDA-1613' (letters, digits "
+            "and - _ . :, no spaces, at most 40 characters), or a point {name, lon, lat}",
             item,
         )
         return None

@@ -410,3 +410,22 @@ def test_events_whose_places_are_not_regions_are_counted(georgia):
     fig = viz.territory_map("2008-08-15", events=odd, control=series, regions=regions)
     credit = fig.layout.annotations[0].text
     assert "1 event outside the map or its regions not shown." in credit
+
+
+def test_event_places_can_be_anyones_region_ids():
+    moldova = geodata.read_regions(FIX / "regions" / "moldova_regions.geojson")
+    some = moldova["id"].iloc[0]  # e.g. "MDA-1613": not an ISO 3166 code
+    ev = events.validate([{"id": "a", "title": "Here", "start": "2020-05-01", "places": [some]}])
+    assert ev["places"].iloc[0] == [some]
+    fig = viz.territory_map("2020-05-01", events=ev, regions=moldova)
+    (markers,) = [t for t in fig.data if t.name == "Events"]
+    assert list(markers.customdata) == ["a"]
+
+
+def test_an_archive_like_source_over_other_regions_keeps_its_own_statuses(georgia):
+    _, series, regions = georgia
+    isw_like = series.assign(source="isw")  # looks like one of Ukraine's archives
+    fig = viz.territory_map("2008-08-15", control=isw_like, regions=regions)
+    assert "Held by Ukraine" not in legend(fig) and "Separatist held" in legend(fig)
+    view = viz.linked_view(events.load_catalog(EVENTS), isw_like, regions)
+    assert "Held by Ukraine" not in view.payload["labels"]

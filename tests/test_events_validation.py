@@ -54,7 +54,8 @@ def test_valid_record_passes():
         ),
         (ev(category=["war"]), r"field 'category' value \['war'\] -- a category is one text"),
         (ev(category="war\x07"), r"field 'category'.*control character U\+0007"),
-        (ev(places=["UA43"]), r"field 'places' value 'UA43' -- a place must be an ISO 3166 code"),
+        (ev(places=["UA 43"]), r"field 'places' value 'UA 43' -- a place must be a region id"),
+        (ev(places=["-UA"]), r"field 'places' value '-UA' -- a place must be a region id"),
         (ev(places=[{"name": "x", "lon": 200, "lat": 0}]), r"lon in \[-180, 180\]"),
         (ev(sources="https://example.org"), r"sources must be a list of \{title"),
         (

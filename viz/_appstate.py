@@ -586,7 +586,9 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
     scheme = None
     if own_regions or control is not None:
         seen = sorted({s for s in pd.unique(statuses.to_numpy().ravel()) if isinstance(s, str)})
-        scheme = geodata.status_scheme(control)
+        from .figures.territory_map import series_scheme
+
+        scheme = series_scheme(control, not own_regions)
         if scheme is geodata.builtin.SCHEME and not own_regions:
             scheme = None  # an archive of Ukraine: drawn as the built-in data is
         else:

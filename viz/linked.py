@@ -48,6 +48,7 @@ from .figures.territory_map import (
     region_ids,
     region_names,
     scheme_codes,
+    series_scheme,
     status_label,
     status_traces,
 )
@@ -175,7 +176,7 @@ def linked_view(
             control = no_series()  # the built-in series is Ukraine's: other regions have none
         view = fit_view(shapely.union_all(regions.geometry.to_numpy()))
         neighbours = geodata.neighbours(regions=regions)
-    scheme = None if builtin and control is None else geodata.status_scheme(control)
+    scheme = None if builtin and control is None else series_scheme(control, builtin)
     if scheme is geodata.builtin.SCHEME and builtin:
         scheme = None  # Ukraine's own statuses (the built-in series, or an archive of Ukraine)
 

@@ -78,6 +78,17 @@ def status_label(status: str, scheme=None) -> str:
     return scheme.label(status)
 
 
+def series_scheme(control, builtin_regions: bool):
+    """The status scheme of a series as drawn over these regions. Over anyone else's regions
+    it is the series' own statuses, even for a file that looks like one of Ukraine's archives
+    (an ISW-style ``source``): Ukraine's labels ("Held by Ukraine") never go on their map."""
+    import geodata
+
+    if builtin_regions or control is None:
+        return geodata.status_scheme(control)
+    return geodata.status_scheme(pd.DataFrame({"status": control["status"].to_numpy()}))
+
+
 def no_series():
     """A control series with no rows: every date is "no control data"."""
     import geopandas as gpd
@@ -267,7 +278,7 @@ def territory_map(
     if control is None and not builtin:
         control = no_series()  # the built-in series is Ukraine's: other regions have none
     if scheme is None and (control is not None or not builtin):
-        scheme = geodata.status_scheme(control)
+        scheme = series_scheme(control, builtin)
     if scheme is geodata.builtin.SCHEME and builtin:
         scheme = None  # Ukraine's own statuses (the built-in series, or an archive of Ukraine)
     control_now = geodata.control_at(day, control)
