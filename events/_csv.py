@@ -26,15 +26,32 @@ _NUM = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"  # repr() writes 1e-05 for smal
 POINT_RE = re.compile(rf"^(?P<name>[^@]*)@\s*(?P<lon>{_NUM})\s*,\s*(?P<lat>{_NUM})$")
 
 
+#: What a spreadsheet reads as a formula at the start of a cell (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading ``'``
+    (``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``); :func:`csv_rows` takes it off again."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unsafe_cell(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
 def csv_rows(text: str, name: str):
-    """The stripped header and (line number, cells) of every row of a CSV text."""
+    """The stripped header and (line number, cells) of every row of a CSV text (cells that
+    :func:`safe_cell` guarded against formulas come back as they were written)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
         rows = []
         line = reader.line_num + 1
         for values in reader:
-            rows.append((line, values))
+            rows.append((line, [_unsafe_cell(v) for v in values]))
             line = reader.line_num + 1
     except csv.Error as exc:
         fail(
@@ -162,7 +179,7 @@ def csv_text(recs: list[dict]) -> str:
     cols = [f for f in FIELDS if f not in TEXT_FIELDS or any(f in r for r in recs)]
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
-    for rec in recs:
+    for rec in recs:  # every cell through safe_cell: a title "=cmd|…" must not run in Excel
         row = []
         for f in cols:
             v = rec.get(f, "")
@@ -179,6 +196,6 @@ def csv_text(recs: list[dict]) -> str:
                 v = "; ".join(v)
             elif isinstance(v, bool):
                 v = "true" if v else ""
-            row.append(v)
+            row.append(safe_cell(v))
         w.writerow(row)
     return buf.getvalue()

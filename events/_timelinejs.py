@@ -40,7 +40,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from ._csv import csv_place, csv_rows
+from ._csv import csv_place, csv_rows, safe_cell
 from ._dates import DateError, parse_date
 from ._errors import EventValidationError, Problem
 from ._files import atomic_write, read_text
@@ -638,8 +638,8 @@ def _sheet(rows, eras, title, subtitle) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(TJS_COLUMNS + EXTRA_COLUMNS)
 
-    def line(**cells):
-        w.writerow([cells.get(c, "") for c in TJS_COLUMNS + EXTRA_COLUMNS])
+    def line(**cells):  # cells guarded against spreadsheet formulas, the title row too
+        w.writerow([safe_cell(cells.get(c, "")) for c in TJS_COLUMNS + EXTRA_COLUMNS])
 
     if title:
         line(Headline=title, Text=subtitle, Type="title")

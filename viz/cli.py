@@ -82,6 +82,7 @@ def cmd_import_control(args) -> int:
 
 def cmd_areas(args) -> int:
     import geodata
+    from events._csv import safe_cell
 
     series = geodata.read_series(args.series) if args.series else None
     regions = geodata.read_regions(args.regions) if args.regions else None
@@ -90,6 +91,7 @@ def cmd_areas(args) -> int:
         date=table["date"].dt.strftime("%Y-%m-%d"),
         area_km2=table["area_km2"].round(0).astype(int),
         share=(table["share"] * 100).round(2),
+        status=table["status"].map(safe_cell),  # a status named "=cmd|…" stays text
     ).rename(columns={"share": "share_pct"})
     text = table.to_csv(index=False) if args.csv or args.out else table.to_string(index=False)
     if args.out:
