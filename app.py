@@ -817,6 +817,9 @@ def create_app(events=None, control=None, regions=None, *, lang: str = "en") -> 
         background_callback_manager=background_manager(),
         suppress_callback_exceptions=False,
     )
+    # the largest upload (base64 in a JSON POST) plus room; Flask answers 413 past it,
+    # before reading the body (a 400 MiB POST used to be read and parsed first)
+    app.server.config["MAX_CONTENT_LENGTH"] = int(A.MAX_UPLOAD_BYTES * 4 / 3) + 2 * 2**20
     _topojson_route(app)
     _plotlyjs_route(app)
     page = layout(ds, lang)

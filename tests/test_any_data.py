@@ -429,3 +429,19 @@ def test_an_archive_like_source_over_other_regions_keeps_its_own_statuses(georgi
     assert "Held by Ukraine" not in legend(fig) and "Separatist held" in legend(fig)
     view = viz.linked_view(events.load_catalog(EVENTS), isw_like, regions)
     assert "Held by Ukraine" not in view.payload["labels"]
+
+
+def test_a_huge_date_is_refused_at_once_and_a_huge_post_before_it_is_read():
+    import app
+    from viz import _appstate as A
+
+    # refused by its length, before any parser sees it (dateutil took minutes on this)
+    assert A.parse_day("9" * 800_000, "2008-08-15") == "2008-08-15"
+    assert A.parse_day("2022-09-30") == "2022-09-30" and A.parse_day("2022") == "2022-01-01"
+    assert A.parse_day("30.09.2022", None) is None
+    client = app.server.test_client()
+    limit = app.server.config["MAX_CONTENT_LENGTH"]
+    assert A.MAX_UPLOAD_BYTES * 4 / 3 < limit < 3 * A.MAX_UPLOAD_BYTES
+    big = client.post("/_dash-update-component", data=b"x" * (limit + 1),
+                      content_type="application/json")  # fmt: skip
+    assert big.status_code == 413

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import warnings
@@ -48,12 +49,19 @@ def iso(day) -> str:
     return pd.Timestamp(day).strftime("%Y-%m-%d")
 
 
+_DAY_FORM = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 def parse_day(value, default=None) -> str | None:
     """``value`` as an ISO day if it is one (a full or partial date), else ``default``."""
     if not isinstance(value, str) or not value.strip():
         return default
+    text = value.strip()
+    # a date is short: 800,000 digits would keep dateutil busy for minutes (one request)
+    if len(text) > 10 or not _DAY_FORM.match(text):
+        return default
     try:
-        ts = pd.Timestamp(value.strip())
+        ts = pd.Timestamp(text)
     except (ValueError, TypeError, OverflowError):
         return default
     if pd.isna(ts) or not 1000 <= ts.year <= 2200:
