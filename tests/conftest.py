@@ -73,3 +73,40 @@ def serve():
     yield start
     for server in servers:
         server.shutdown()
+
+
+class GuardedPage:
+    """A page whose requests outside ``allowed`` are refused and recorded (``outside``), with
+    its script errors recorded too (``errors``)."""
+
+    def __init__(self, context, allowed: str):
+        self.page = page = context.new_page()
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith(allowed):
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+
+@pytest.fixture
+def offline_page(browser):
+    """``offline_page(allowed="file://", width=1280)`` -> a :class:`GuardedPage` in a context
+    of its own (closed after the test)."""
+    contexts = []
+
+    def make(allowed: str = "file://", width: int = 1280) -> GuardedPage:
+        ctx = browser.new_context(viewport={"width": width, "height": 1000})
+        contexts.append(ctx)
+        return GuardedPage(ctx, allowed)
+
+    yield make
+    for ctx in contexts:
+        ctx.close()

@@ -24,74 +24,52 @@ def georgia():
     )
 
 
-def _guarded_page(browser, allowed: str, width: int = 1280):
-    ctx = browser.new_context(viewport={"width": width, "height": 1000})
-    page = ctx.new_page()
-    outside, errors = [], []
-
-    def route(r):
-        if r.request.url.startswith(allowed):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return ctx, page, outside, errors
-
-
 @pytest.mark.parametrize("width", [1280, 400])
-def test_linked_page_of_georgia_scrubs_offline(browser, georgia, tmp_path, width):
+def test_linked_page_of_georgia_scrubs_offline(offline_page, georgia, tmp_path, width):
     path = tmp_path / "georgia.html"
     viz.write_html(viz.linked_view(*georgia), path, mode="inline")
-    ctx, page, outside, errors = _guarded_page(browser, "file://", width)
-    try:
-        page.goto(path.as_uri() + "#date=2008-07-01")
-        page.wait_for_selector(".bl-linked[data-bl-ready='1']", timeout=15000)
-        pieces = "document.querySelector('[data-bl=map]').data.find(t => t.name === 'pieces')"
-        before = page.evaluate(f"Array.from({pieces}.text)")
-        assert all("No control data for this date" in t for t in before)
-        page.evaluate("location.hash = '#date=2008-08-15'")
-        page.wait_for_function(
-            "document.querySelector('[data-bl=date-label]').textContent === '15 August 2008'"
-        )
-        after = page.evaluate(f"Array.from({pieces}.text)")
-        assert any("Separatist held" in t for t in after) and any("Buffer" in t for t in after)
-        legend = page.locator("[data-bl=map] .legendtext").all_text_contents()
-        assert {"Separatist held", "Buffer"} <= set(legend)
-        page.evaluate("location.hash = '#date=2008-10-11'")  # a day after the series ends
-        page.wait_for_function(
-            "document.querySelector('[data-bl=date-label]').textContent === '11 October 2008'"
-        )
-        late = page.evaluate(f"Array.from({pieces}.text)")
-        assert all("No control data for this date" in t for t in late)
-        assert "Ukraine" not in page.inner_text("body")
-        assert outside == [] and errors == []
-    finally:
-        ctx.close()
+    guarded = offline_page("file://", width)
+    page = guarded.page
+    page.goto(path.as_uri() + "#date=2008-07-01")
+    page.wait_for_selector(".bl-linked[data-bl-ready='1']", timeout=15000)
+    pieces = "document.querySelector('[data-bl=map]').data.find(t => t.name === 'pieces')"
+    before = page.evaluate(f"Array.from({pieces}.text)")
+    assert all("No control data for this date" in t for t in before)
+    page.evaluate("location.hash = '#date=2008-08-15'")
+    page.wait_for_function(
+        "document.querySelector('[data-bl=date-label]').textContent === '15 August 2008'"
+    )
+    after = page.evaluate(f"Array.from({pieces}.text)")
+    assert any("Separatist held" in t for t in after) and any("Buffer" in t for t in after)
+    legend = page.locator("[data-bl=map] .legendtext").all_text_contents()
+    assert {"Separatist held", "Buffer"} <= set(legend)
+    page.evaluate("location.hash = '#date=2008-10-11'")  # a day after the series ends
+    page.wait_for_function(
+        "document.querySelector('[data-bl=date-label]').textContent === '11 October 2008'"
+    )
+    late = page.evaluate(f"Array.from({pieces}.text)")
+    assert all("No control data for this date" in t for t in late)
+    assert "Ukraine" not in page.inner_text("body")
+    assert guarded.outside == [] and guarded.errors == []
 
 
-def test_app_of_georgia(browser, serve, georgia):
+def test_app_of_georgia(offline_page, serve, georgia):
     import app
 
     base = serve(app.create_app(*georgia).server)
-    ctx, page, outside, errors = _guarded_page(browser, base + "/")
-    try:
-        page.goto(base + "/?date=2008-08-15")
-        page.wait_for_selector("#g-map .choroplethlocation")
-        page.wait_for_function("document.querySelector('#date-input').value === '2008-08-15'")
-        page.wait_for_function(
-            "document.querySelector('#map-title').textContent.includes('Georgia regions')"
-        )
-        assert page.inner_text("#map-title") == (
-            "Territorial control in Georgia regions as of 15 August 2008"
-        )
-        legend = page.locator("#g-map .legendtext").all_text_contents()
-        assert {"Separatist held", "Buffer"} <= set(legend)
-        body = page.inner_text("body")
-        assert "Ukraine" not in body and "Fighting over South Ossetia begins" in body
-        assert outside == [] and errors == []
-    finally:
-        ctx.close()
+    guarded = offline_page(base + "/")
+    page = guarded.page
+    page.goto(base + "/?date=2008-08-15")
+    page.wait_for_selector("#g-map .choroplethlocation")
+    page.wait_for_function("document.querySelector('#date-input').value === '2008-08-15'")
+    page.wait_for_function(
+        "document.querySelector('#map-title').textContent.includes('Georgia regions')"
+    )
+    assert page.inner_text("#map-title") == (
+        "Territorial control in Georgia regions as of 15 August 2008"
+    )
+    legend = page.locator("#g-map .legendtext").all_text_contents()
+    assert {"Separatist held", "Buffer"} <= set(legend)
+    body = page.inner_text("body")
+    assert "Ukraine" not in body and "Fighting over South Ossetia begins" in body
+    assert guarded.outside == [] and guarded.errors == []

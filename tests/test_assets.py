@@ -111,36 +111,23 @@ def test_another_plotly_py_falls_back_to_its_own_bundle(monkeypatch, figures):
 
 
 @pytest.mark.browser
-def test_bundle_in_chromium(browser, figures, info, tmp_path):
+def test_bundle_in_chromium(offline_page, figures, info, tmp_path):
     """From file:// with every other request refused: the version, the registered traces, and
     the timeline's spans drawn as bars."""
     path = viz.write_html(figures["timeline"], tmp_path / "t.html")
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    outside = []
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    guarded = offline_page()
+    page = guarded.page
     page.goto(path.as_uri())
     page.wait_for_selector("#borderlines-figure .barlayer path")
     got = page.evaluate(
         "() => ({version: Plotly.version, traces: Object.keys(Plotly.PlotSchema.get().traces),"
         " bars: document.querySelectorAll('#borderlines-figure .barlayer path').length})"
     )
-    ctx.close()
     assert got["version"] == plotly.offline.get_plotlyjs_version()
     assert sorted(got["traces"]) == sorted(info["traces"])
     spans = sum(len(t.x) for t in figures["timeline"].data if t.type == "bar")
     assert got["bars"] == spans
-    assert not errors and not outside
+    assert not guarded.errors and not guarded.outside
 
 
 @pytest.mark.wheel

@@ -121,7 +121,9 @@ def test_hostile_title_in_html_page():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("plotlyjs", ["after", "none"])
-def test_fragment_uses_the_host_page_plotlyjs_and_fetches_nothing(browser, fig, tmp_path, plotlyjs):
+def test_fragment_uses_the_host_page_plotlyjs_and_fetches_nothing(
+    offline_page, fig, tmp_path, plotlyjs
+):
     """A CMS page that brings plotly.js after the fragment gets the figure; one without it gets
     a note, and the fragment asks the network for nothing either way."""
     bundle = export.plotlyjs_path().read_text(encoding="utf-8")
@@ -132,19 +134,8 @@ def test_fragment_uses_the_host_page_plotlyjs_and_fetches_nothing(browser, fig, 
     )  # fmt: skip
     path = tmp_path / "host.html"
     path.write_text(host, encoding="utf-8")
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    outside, errors = [], []
-
-    def route(r):
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    guarded = offline_page()
+    page = guarded.page
     page.goto(path.as_uri())
     if plotlyjs == "after":
         page.wait_for_selector("#frag .main-svg")
@@ -152,5 +143,4 @@ def test_fragment_uses_the_host_page_plotlyjs_and_fetches_nothing(browser, fig, 
     else:
         note = page.wait_for_selector("#frag p.borderlines-no-plotly")
         assert note.inner_text().startswith("This figure needs plotly.js")
-    ctx.close()
-    assert outside == [] and errors == []
+    assert guarded.outside == [] and guarded.errors == []
