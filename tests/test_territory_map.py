@@ -60,6 +60,23 @@ def test_rings_are_clockwise_for_plotly():
             assert not poly.exterior.is_ccw
 
 
+def test_thin_ring_stays_valid_on_the_coordinate_grid():
+    # a valid ring whose spike rounds onto its own bottom edge: drawn as rounded, the
+    # self-intersecting ring made plotly.js fill the whole globe over the other pieces
+    from viz._geo import DIGITS, feature_collection
+
+    ring = [(0, 0), (1, 0), (1, 1), (0.60003, 0.00004), (0.4, 0.00005), (0.2, 1)]
+    poly = shapely.Polygon(ring)
+    rounded = shapely.Polygon([(round(x, DIGITS), round(y, DIGITS)) for x, y in ring])
+    assert poly.is_valid and not rounded.is_valid  # the case is the one that broke
+    (feat,) = feature_collection([poly], ["a"])["features"]
+    drawn = shape(feat["geometry"])
+    assert drawn.is_valid
+    assert drawn.area == pytest.approx(poly.area, rel=1e-3)
+    for part in getattr(drawn, "geoms", [drawn]):
+        assert not part.exterior.is_ccw
+
+
 def test_regions_overlay_carries_codes_and_offline_geo():
     fig = viz.territory_map("2022-09-30")
     (regions,) = _trace(fig, "regions")

@@ -14,6 +14,18 @@ def _rounded(geom):
     return shapely.transform(geom, lambda c: np.round(c, DIGITS))
 
 
+def _snapped(geom):
+    """Coordinates on a 10⁻⁴° grid, still valid: plain rounding can fold a thin ring onto
+    itself, and plotly.js then fills the whole globe with it. Polygons only (a collapsed part
+    is dropped); ``None`` when nothing of the polygon survives."""
+    g = shapely.set_precision(geom, 10.0**-DIGITS)
+    if g.geom_type == "GeometryCollection":
+        g = shapely.union_all([p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+    if g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    return g
+
+
 def feature_collection(geoms, ids) -> dict:
     """A GeoJSON FeatureCollection for ``go.Choropleth(geojson=...)``.
 
@@ -24,7 +36,10 @@ def feature_collection(geoms, ids) -> dict:
     for geom, fid in zip(geoms, ids, strict=True):
         if geom is None or geom.is_empty:
             continue
-        g = shapely.orient_polygons(_rounded(geom), exterior_cw=True)
+        g = _snapped(geom)
+        if g is None:
+            continue
+        g = shapely.orient_polygons(g, exterior_cw=True)
         feats.append(
             {"type": "Feature", "id": str(fid), "properties": {}, "geometry": g.__geo_interface__}
         )
