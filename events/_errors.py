@@ -13,6 +13,9 @@ _SHORT.maxlist = _SHORT.maxdict = 4
 
 #: How many problems an error message lists (``EventValidationError.problems`` has them all).
 SHOWN = 200
+#: Problems kept on an error; past this, problems are only counted ("and 4,949,000 more"):
+#: a 10 MiB file of numbers used to build five million problems and 1.2 GB before answering.
+MAX_PROBLEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,13 @@ class Problem:
 class EventValidationError(ValueError):
     """Raised when event data breaks the schema; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], more: int = 0):
         self.problems = list(problems)
-        n = len(self.problems)
+        self.more = more  # problems found past MAX_PROBLEMS: counted, not kept
+        n = len(self.problems) + more
         lines = [f"{n} problem{'s' if n != 1 else ''} found in event data:"]
         lines += [f"  {i}. {p}" for i, p in enumerate(self.problems[:SHOWN], 1)]
-        if n > SHOWN:  # all of them stay in .problems; a message stays readable
+        if n > SHOWN:  # the first MAX_PROBLEMS stay in .problems; a message stays readable
             lines.append(f"  … and {n - SHOWN:,} more (the first {SHOWN} are listed)")
         super().__init__("\n".join(lines))
 

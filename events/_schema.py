@@ -30,7 +30,7 @@ from ._dates import (
     parse_julian,
     to_timestamp,
 )
-from ._errors import EventValidationError, Problem
+from ._errors import MAX_PROBLEMS, EventValidationError, Problem
 from .builtin import BUILTIN_VOCABULARY, CATEGORIES, CATEGORY_ALIASES
 
 __all__ = ["CATEGORIES", "CATEGORY_ALIASES", "COLUMNS", "FIELDS"]
@@ -133,10 +133,14 @@ class _Collector:
     def __init__(self, file: str | None):
         self.file = file
         self.problems: list[Problem] = []
+        self.more = 0
 
     def add(
         self, rule, message, *, row=None, event_id=None, field=None, value=None, has_value=True
     ):
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            return
         has_value = has_value and value is not None
         self.problems.append(
             Problem(rule, message, self.file, row, event_id, field, value, has_value)
@@ -349,7 +353,7 @@ def normalize_records(
     if not records:
         if not col.problems:
             col.add("no-events", "the file holds no events", has_value=False)
-        raise EventValidationError(col.problems)
+        raise EventValidationError(col.problems, col.more)
 
     out = []
     ids = []
@@ -618,7 +622,7 @@ def normalize_records(
                     value=rel,
                 )
     if col.problems:
-        raise EventValidationError(col.problems)
+        raise EventValidationError(col.problems, col.more)
     df = pd.DataFrame(out).drop(columns="_row")
     df = df.sort_values(["date_lo", "date_hi", "id"], kind="stable").reset_index(drop=True)
     return df[list(COLUMNS)]

@@ -1,6 +1,7 @@
 """Every validation rule, dates and Old-Style conversion, queries."""
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -253,3 +254,17 @@ def test_long_values_are_cut_in_messages():
     with pytest.raises(EventValidationError) as info:
         events.validate([ev(category="x" * 100_000)])
     assert len(str(info.value)) < 1000
+
+
+def test_problems_past_the_cap_are_counted_not_kept(tmp_path):
+    # a 10 MiB array of numbers used to build millions of problems (51 s, 2.7 GB in the app)
+    from events._errors import MAX_PROBLEMS
+
+    path = tmp_path / "numbers.json"
+    path.write_text(json.dumps(list(range(MAX_PROBLEMS * 5))))
+    with pytest.raises(events.EventValidationError) as err:
+        events.load_catalog(path)
+    assert len(err.value.problems) == MAX_PROBLEMS
+    assert err.value.more == MAX_PROBLEMS * 4
+    assert f"{MAX_PROBLEMS * 5} problems found" in str(err.value).splitlines()[0]
+    assert set(err.value.rules) == {"not-a-record"}
