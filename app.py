@@ -483,7 +483,8 @@ SYNC_INPUTS = ["url.search", "slider.value", "date-input.value", "btn-prev-event
                "btn-close-detail.n_clicks", "session-data.data"]  # fmt: skip
 
 
-def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUILTIN_KEY):
+def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUILTIN_KEY,
+               map_key=None):  # fmt: skip
     """The state callback: one thing happened (``triggered``: a component id, or a dict id of
     an event button), return the new stores, URL and control values.
 
@@ -539,7 +540,8 @@ def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUI
             key == "q" and (current or "") == (new_view[key] or "")
         ):
             out[key] = new_view[key]
-    if out["date"] is not no_update or out["view"] is not no_update:
+    drawn = map_key is None or map_key == ds.key  # else the map is being rebuilt for ds
+    if drawn and (out["date"] is not no_update or out["view"] is not no_update):
         out["map"] = update_map(new_date, new_view, payload, base)  # same response: one round trip
     if new_playing != playing:
         lang = new_view["lang"]
@@ -560,12 +562,31 @@ def update_map(date, view, payload, base=A.BUILTIN_KEY):
     return A.map_patch(ds, date, view or A.default_view(), Patch())
 
 
-def rebuild_map(payload, map_key, date, view, base=A.BUILTIN_KEY):
-    """The session's data changed: a new map with its geometry, unless it is already drawn."""
+def rebuild_map(payload, map_key, date, view, base=A.BUILTIN_KEY, url=None):
+    """The session's data changed: a new map with its geometry, unless it is already drawn.
+
+    Its date and selection are the ones the state callback derives for the same data (the
+    URL's on the page's first call, e.g. a reload after an upload), so neither waits for the
+    other and the colours always belong to the geometry they are drawn on.
+    """
     ds = A.dataset(payload, base)
     if ds.key == map_key:
         return no_update, no_update
-    return A.build_map(ds, date, view or A.default_view()), ds.key
+    trigger, value = ("url", url) if date is None else ("data", None)
+    date, view, _ = A.reduce(trigger, value, date, view, ds)
+    return A.build_map(ds, date, view), ds.key
+
+
+def upload_gone(payload, lang):
+    """On page load: a session whose upload the server no longer has (or never signed) is
+    told so and goes back to the app's own data, instead of drawing half of each."""
+    problem = A.upload_problem(payload)
+    if problem is None:
+        return no_update, no_update
+    names = (payload or {}).get("names") if isinstance(payload, dict) else None
+    shown = ", ".join(str(n)[:80] for n in (names or {}).values() if n) or "?"
+    lang = T.lang_of(lang)
+    return None, upload_message(False, T.t("upload_gone", lang, name=shown), [])
 
 
 def update_timeline(view, payload, viewport, date, meta=None, base=A.BUILTIN_KEY):
@@ -701,16 +722,16 @@ def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payloa
             return no_update, upload_message(False, T.t("upload_error", lang, name=name),
                                              [str(exc) or type(exc).__name__])  # fmt: skip
         return res.payload, upload_message(True, res.message, [])
-    return no_update, upload_message(False, res.message, res.problems)
+    return no_update, upload_message(False, res.message, res.problems, res.more)
 
 
-def upload_message(ok, message, problems):
+def upload_message(ok, message, problems, more=0):
     children = [html.P(message, className="msg-head")]
     if problems:
         shown = problems[:25]
-        more = len(problems) - len(shown)
+        more += len(problems) - len(shown)
         children.append(
-            html.Ul([html.Li(p) for p in shown] + ([html.Li(f"… +{more}")] if more > 0 else []))
+            html.Ul([html.Li(p) for p in shown] + ([html.Li(f"… +{more:,}")] if more > 0 else []))
         )
     return html.Div(
         children, className="upload-ok" if ok else "upload-error", role="alert" if not ok else None
@@ -893,23 +914,33 @@ def _register(app: dash.Dash, base: str) -> None:
     @app.callback(
         sync_outputs,
         [*sync_inputs, Input({"type": "event-pick", "id": ALL}, "n_clicks")],
-        [State("st-date", "data"), State("st-view", "data"), State("play-interval", "disabled")],
+        [State("st-date", "data"), State("st-view", "data"), State("play-interval", "disabled"),
+         State("map-key", "data")],
         prevent_initial_call="initial_duplicate",
-    )
+    )  # fmt: skip
     def _sync(*args):
         values = dict(zip(SYNC_INPUTS, args[: len(SYNC_INPUTS)], strict=True))
-        picks, date, view, disabled = args[len(SYNC_INPUTS) :]
+        picks, date, view, disabled, map_key = args[len(SYNC_INPUTS) :]
         trig = ctx.triggered_id
         if isinstance(trig, dict):
             values["pick_clicks"] = ctx.triggered[0]["value"] if ctx.triggered else None
-        out = sync_state(trig, values, date, view, not disabled, values["session-data.data"], base)
+        out = sync_state(trig, values, date, view, not disabled, values["session-data.data"], base,
+                         map_key)  # fmt: skip
         return [out[k] for k in OUT_KEYS]
 
     @app.callback(Output("g-map", "figure"), Output("map-key", "data"),
                   Input("session-data", "data"), State("map-key", "data"), State("st-date", "data"),
-                  State("st-view", "data"), prevent_initial_call="initial_duplicate")  # fmt: skip
-    def _map_base(payload, key, date, view):
-        return rebuild_map(payload, key, date, view, base)
+                  State("st-view", "data"), State("url", "search"),
+                  prevent_initial_call="initial_duplicate")  # fmt: skip
+    def _map_base(payload, key, date, view, url):
+        return rebuild_map(payload, key, date, view, base, url)
+
+    @app.callback(Output("session-data", "data", allow_duplicate=True),
+                  Output("upload-msg", "children", allow_duplicate=True),
+                  Input("session-data", "data"), State("st-lang", "data"),
+                  prevent_initial_call="initial_duplicate")  # fmt: skip
+    def _upload_gone(payload, lang):
+        return upload_gone(payload, lang)
 
     @app.callback(Output("g-timeline", "figure"), Output("timeline-meta", "data"), Input("st-view", "data"),
                   Input("session-data", "data"), Input("viewport", "data"), State("st-date", "data"),

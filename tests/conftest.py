@@ -10,10 +10,27 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+
+_CACHE = None
+
+
+def pytest_configure(config):
+    """The app's caches and its upload store in a folder of this run (not the user's)."""
+    global _CACHE
+    if "BORDERLINES_CACHE_DIR" not in os.environ:
+        _CACHE = tempfile.mkdtemp(prefix="borderlines-test-cache-")
+        os.environ["BORDERLINES_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config):
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 #: Flags for a headless Chromium on a machine with no network and no sandbox (root in CI).
 CHROMIUM_ARGS = [

@@ -296,7 +296,8 @@ def test_good_events_upload_replaces_and_joins(ds):
     payload, msg = app.upload(
         "upload-events", data_url(csv), "mine.csv", None, None, "replace", None, "en"
     )
-    assert payload["events"]["mode"] == "replace" and payload["key"]
+    assert set(payload) == {"ref", "names"} and payload["names"] == {"events": "mine.csv"}
+    assert A.stored(payload).parts["events"]["mode"] == "replace"  # kept on the server
     assert "Loaded 1 events" in dumps(msg)
     assert list(A.dataset(payload).events["id"]) == ["my-event"]
     joined, _ = app.upload(
@@ -382,5 +383,6 @@ def test_control_zip_upload_is_read(tmp_path):
             zf.write(f, f"deepstate/{f.name}")
     res = A.handle_upload("control", data_url(buf.getvalue()), "archive.zip", "replace", None)
     assert res.ok, res.problems
-    dates = {f["properties"]["date"] for f in res.payload["control"]["geojson"]["features"]}
+    kept = A.stored(res.payload).parts["control"]["geojson"]["features"]
+    dates = {f["properties"]["date"] for f in kept}
     assert dates == {"2022-03-01", "2023-01-15"}

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
-import os
 import re
 import tempfile
 import threading
@@ -248,6 +246,7 @@ class UploadResult:
     ok: bool
     message: str
     problems: list[str] = field(default_factory=list)
+    more: int = 0  # problems found past those listed (counted, not kept)
 
 
 def decode_upload(
@@ -339,54 +338,59 @@ def read_regions_upload(raw: bytes, filename: str):
         return geodata.read_regions(path)
 
 
-def regions_to_payload(regions) -> dict:
-    """Regions as GeoJSON for the session store (id, name, geometry; label kept)."""
+def regions_to_parts(regions) -> dict:
+    """Regions as GeoJSON for the upload store (id, name, geometry; label kept)."""
     data = json.loads(regions[["id", "name", "geometry"]].to_json(drop_id=True))
     data["label"] = regions.attrs.get("label")
     return data
 
 
-def regions_from_payload(payload: dict):
-    """Regions back from the session store, validated again by :func:`geodata.read_regions`
-    (what the browser sends back is not trusted)."""
+def regions_from_parts(data: dict):
+    """Regions back from the upload store (checked again by :func:`geodata.read_regions`)."""
     import geopandas as gpd
 
     import geodata
 
-    frame = gpd.GeoDataFrame.from_features(payload["features"], crs="EPSG:4326")
-    label = payload.get("label")
+    frame = gpd.GeoDataFrame.from_features(data["features"], crs="EPSG:4326")
+    label = data.get("label")
     return geodata.read_regions(frame, id="id", name="name", label=str(label) if label else None)
 
 
-def control_to_payload(control, tolerance: float = 0.0005) -> dict:
-    """A control series as compact GeoJSON for the browser's session storage (≈50 m
-    simplification keeps a year of daily files within the storage quota)."""
-    import shapely
-
+def control_to_parts(control) -> dict:
+    """A validated control series as GeoJSON for the upload store (geometry as imported:
+    the server keeps it, so nothing is simplified to fit a browser's storage)."""
     gdf = control.copy()
-    gdf["geometry"] = shapely.set_precision(
-        shapely.simplify(gdf.geometry.to_numpy(), tolerance, preserve_topology=True), 1e-5
-    )
-    gdf = gdf[~gdf.geometry.is_empty]
     gdf["date"] = pd.to_datetime(gdf["date"]).dt.strftime("%Y-%m-%d")
     keep = [c for c in ("date", "status", "source") if c in gdf.columns]
     return json.loads(gdf[keep + ["geometry"]].to_json(drop_id=True))
 
 
-def control_from_payload(payload: dict):
+def control_from_parts(data: dict):
     import geopandas as gpd
 
-    gdf = gpd.GeoDataFrame.from_features(payload["features"], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame.from_features(data["features"], crs="EPSG:4326")
     gdf["date"] = pd.to_datetime(gdf["date"])
     return gdf
 
 
-def _key(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p if isinstance(p, bytes) else p.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
+def stored(payload: dict | None):
+    """The server's copy of a session's uploads (:class:`viz.app.store.Stored`), ``None``
+    without uploads; :class:`viz.app.store.UploadGone` when the reference names none."""
+    from .app.store import UploadGone, store
+
+    if not payload:
+        return None
+    if not isinstance(payload, dict) or "ref" not in payload:
+        raise UploadGone("old-format")  # e.g. a session stored by an older version
+    return store().get(payload["ref"])
+
+
+def session_payload(parts: dict, names: dict) -> dict:
+    """Keep ``parts`` on the server; what the browser gets: a signed reference and the
+    file names (for display only: nothing the server reads back)."""
+    from .app.store import store
+
+    return {"ref": store().put(parts), "names": names}
 
 
 def handle_upload(
@@ -396,15 +400,17 @@ def handle_upload(
 
     Parameters
     ----------
-    kind : {"events", "control"}
+    kind : {"events", "control", "regions"}
     contents, filename : str
         From ``dcc.Upload`` (a base64 data URL and the file's name).
     mode : {"replace", "join"}
         Uploaded events replace the built-in catalogue or are added to it; an uploaded control
         series replaces the built-in one, or (join) takes over from its first date on.
     payload : dict or None
-        The session's current payload; its other kind of data is kept.
+        The session's current payload (a signed reference); its other kinds of data are kept.
     """
+    from .app.store import UploadGone
+
     name = _safe_name(filename, "upload")
     mode = mode if mode in MODES else "replace"
     try:
@@ -415,34 +421,41 @@ def handle_upload(
         return UploadResult(None, False, msg, [])
     except ValueError as exc:
         return UploadResult(None, False, _i18n.t("upload_error", lang, name=name), [str(exc)])
-    new = dict(payload or {})
+    try:
+        before = stored(payload)
+    except UploadGone:
+        before = None  # the earlier upload is gone: this one starts afresh
+    parts = dict(before.parts) if before else {}
+    names = {k: v.get("name") for k, v in parts.items()}
     try:
         if kind == "events":
             df = read_events_upload(raw, name)
             if mode == "join":
                 merged_records(df)  # duplicate ids and other clashes are reported now, not later
-            new["events"] = {"records": _json_ready(_records(df)), "name": name, "mode": mode}
+            parts["events"] = {"records": _json_ready(_records(df)), "name": name, "mode": mode}
             msg = _i18n.t("upload_ok_events", lang, n=len(df), name=name)
         elif kind == "control":
             control = read_control_upload(raw, name)
-            new["control"] = {"geojson": control_to_payload(control), "name": name, "mode": mode}
+            parts["control"] = {"geojson": control_to_parts(control), "name": name, "mode": mode}
             msg = _i18n.t(
                 "upload_ok_control", lang, n=len(control), d=control["date"].nunique(), name=name
             )
         elif kind == "regions":
             regions = read_regions_upload(raw, name)
-            new["regions"] = {"geojson": regions_to_payload(regions), "name": name}
+            parts["regions"] = {"geojson": regions_to_parts(regions), "name": name}
             msg = _i18n.t("upload_ok_regions", lang, n=len(regions), name=name)
         else:
             raise ValueError(f"kind must be 'events', 'control' or 'regions', not {kind!r}")
     except Exception as exc:  # every reader error becomes a message in the page
         return UploadResult(
-            None, False, _i18n.t("upload_error", lang, name=name), _problem_lines(exc)
+            None,
+            False,
+            _i18n.t("upload_error", lang, name=name),
+            _problem_lines(exc),
+            getattr(exc, "more", 0),
         )
-    new["key"] = _key(json.dumps(new.get("events"), sort_keys=True, default=str),
-                      json.dumps(new.get("control"), sort_keys=True, default=str),
-                      json.dumps(new.get("regions"), sort_keys=True, default=str))  # fmt: skip
-    return UploadResult(new, True, msg, [])
+    names[kind] = name
+    return UploadResult(session_payload(parts, names), True, msg, [])
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -627,23 +640,23 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
     )
 
 
-def _build(key: str, payload: dict) -> Dataset:
+def _build(key: str, parts: dict) -> Dataset:
     import events as ev
 
-    ev_part = payload.get("events")
+    ev_part = parts.get("events")
     df = None
     if ev_part:
         uploaded = ev.validate(ev_part["records"], file=ev_part.get("name"))
         df = merged_records(uploaded) if ev_part.get("mode") == "join" else uploaded
     control = None
-    ctl_part = payload.get("control")
+    ctl_part = parts.get("control")
     if ctl_part:
-        control = control_from_payload(ctl_part["geojson"])
+        control = control_from_parts(ctl_part["geojson"])
         if ctl_part.get("mode") == "join":
             control = _join_control(control)
     regions = None
-    if payload.get("regions"):
-        regions = regions_from_payload(payload["regions"]["geojson"])
+    if parts.get("regions"):
+        regions = regions_from_parts(parts["regions"]["geojson"])
     return build_dataset(df, control, regions, key=key)
 
 
@@ -668,33 +681,54 @@ def _join_control(uploaded):
     return gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
 
 
-def dataset(payload: dict | None = None, base: str = BUILTIN_KEY) -> Dataset:
-    """The :class:`Dataset` for a session payload, cached per worker by content key.
+def base_dataset(base: str = BUILTIN_KEY) -> Dataset:
+    """The app's own data (the built-in data unless ``create_app`` was given frames)."""
+    with _LOCK:
+        ds = _DEFAULTS.get(base)
+    if ds is None:
+        if base != BUILTIN_KEY:
+            raise KeyError(f"no dataset registered as {base!r}")
+        ds = _builtin_cached()
+        register(ds)
+    return ds
 
-    Without uploads it is the app's own data (``base``: the built-in data unless
-    ``create_app`` was given frames).
+
+def dataset(payload: dict | None = None, base: str = BUILTIN_KEY) -> Dataset:
+    """The :class:`Dataset` for a session payload, cached per worker by the server's key.
+
+    Without uploads, or when the payload's reference names no upload (tampered, expired:
+    :func:`upload_problem` says which), it is the app's own data (``base``).
     """
-    payload = payload or {}
-    if not payload.get("events") and not payload.get("control") and not payload.get("regions"):
-        with _LOCK:
-            ds = _DEFAULTS.get(base)
-        if ds is None:
-            if base != BUILTIN_KEY:
-                raise KeyError(f"no dataset registered as {base!r}")
-            ds = _builtin_cached()
-            register(ds)
-        return ds
-    key = payload.get("key") or _key(json.dumps(payload, sort_keys=True, default=str))
+    from .app.store import UploadGone
+
+    try:
+        kept = stored(payload)
+    except UploadGone:
+        kept = None
+    if kept is None:
+        return base_dataset(base)
+    key = "upload-" + kept.key  # cannot collide with "builtin" or an app's "app-<n>"
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    ds = _build(key, payload)
+    ds = _build(key, kept.parts)
     with _LOCK:
         _CACHE[key] = ds
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return ds
+
+
+def upload_problem(payload: dict | None) -> str | None:
+    """Why a session's payload names no upload (``None``: it does, or there is none)."""
+    from .app.store import UploadGone
+
+    try:
+        stored(payload)
+    except UploadGone as exc:
+        return exc.reason
+    return None
 
 
 def _builtin_cached() -> Dataset:
@@ -709,10 +743,10 @@ def register(ds: Dataset) -> None:
 
 
 def cache_dir() -> str:
-    """Folder of the background-callback cache: ``BORDERLINES_CACHE_DIR`` or a temp folder."""
-    return os.environ.get("BORDERLINES_CACHE_DIR") or os.path.join(
-        tempfile.gettempdir(), "borderlines-cache"
-    )
+    """Folder of the app's caches: ``BORDERLINES_CACHE_DIR`` or a temp folder."""
+    from .app.store import cache_dir as folder
+
+    return str(folder())
 
 
 # ---------------------------------------------------------------- the reducer

@@ -104,6 +104,8 @@ STRINGS = {
         "upload_ok_events": "Loaded {n} events from {name}.",
         "upload_ok_control": "Loaded {n} control areas ({d} dates) from {name}.",
         "upload_error": "{name} could not be used:",
+        "upload_gone": "Your uploaded data ({name}) is no longer kept on the server; the "
+        "built-in data is shown. Upload the file again to see it.",
         "upload_too_big": "{name} is {size:.1f} MB; the limit is {limit:.0f} MB.",
         "map_title": "Territorial control in Ukraine as of {date}",
         "map_title_place": "Territorial control in {place} as of {date}",
@@ -194,6 +196,8 @@ STRINGS = {
         "upload_ok_events": "Завантажено подій: {n}, з файлу {name}.",
         "upload_ok_control": "Завантажено ділянок контролю: {n} (дат: {d}), з файлу {name}.",
         "upload_error": "Файл {name} не вдалося використати:",
+        "upload_gone": "Завантажені дані ({name}) більше не зберігаються на сервері; показано "
+        "вбудовані дані. Завантажте файл ще раз, щоб їх побачити.",
         "upload_too_big": "Файл {name} має {size:.1f} МБ; межа — {limit:.0f} МБ.",
         "map_title": "Контроль над територією України станом на {date}",
         "map_title_place": "Контроль над територією ({place}) станом на {date}",

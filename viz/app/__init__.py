@@ -1,0 +1,1 @@
+"""The Dash app's server side: what a session's data is, where uploads are kept."""
