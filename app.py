@@ -33,6 +33,7 @@ from viz import _appstate as A
 from viz import _i18n as T
 from viz import theme
 from viz._text import clean
+from viz.app import budget, store
 
 HERE = Path(__file__).resolve().parent
 VIZ_ASSETS = Path(A.__file__).resolve().parent / "assets"
@@ -699,30 +700,38 @@ def date_text(date, lang):
 
 
 def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang,
-           rg_contents=None, rg_name=None):  # fmt: skip
+           rg_contents=None, rg_name=None, base=A.BUILTIN_KEY):  # fmt: skip
     """An upload or a reset: the new session payload and a message (problems as a list)."""
     lang = T.lang_of(lang)
     if triggered == "btn-reset-data":
         return None, ""
-    if triggered == "upload-events":
-        res = A.handle_upload("events", ev_contents, ev_name, mode, payload, lang)
-    elif triggered == "upload-control":
-        res = A.handle_upload("control", ctl_contents, ctl_name, mode, payload, lang)
-    elif triggered == "upload-regions":
-        res = A.handle_upload("regions", rg_contents, rg_name, mode, payload, lang)
-    else:
+    kinds = {"upload-events": ("events", ev_contents, ev_name),
+             "upload-control": ("control", ctl_contents, ctl_name),
+             "upload-regions": ("regions", rg_contents, rg_name)}  # fmt: skip
+    if triggered not in kinds:
         return no_update, no_update
-    if res.ok:
-        try:
-            A.dataset(
-                res.payload
-            )  # build it now: pieces and areas fail here, not in a later callback
-        except Exception as exc:  # noqa: BLE001 - any failure is shown to the user
-            name = ev_name or ctl_name or rg_name or ""
-            return no_update, upload_message(False, T.t("upload_error", lang, name=name),
-                                             [str(exc) or type(exc).__name__])  # fmt: skip
-        return res.payload, upload_message(True, res.message, [])
-    return no_update, upload_message(False, res.message, res.problems, res.more)
+    kind, contents, name = kinds[triggered]
+    shown = A._safe_name(name, "upload")
+    try:  # read, validate and build in a child with a time and memory budget
+        res, ds = budget.run(_upload_work, kind, contents, name, mode, payload, lang, base)
+    except budget.WorkLimit as exc:
+        return no_update, upload_message(
+            False, T.t(f"upload_limit_{exc.kind}", lang, name=shown, limit=exc.limit), []
+        )
+    except RuntimeError as exc:  # building pieces and areas failed: shown, not a 500
+        return no_update, upload_message(False, T.t("upload_error", lang, name=shown),
+                                         [str(exc) or type(exc).__name__])  # fmt: skip
+    if not res.ok:
+        return no_update, upload_message(False, res.message, res.problems, res.more)
+    A.remember(ds)  # built once: this worker's later callbacks draw it at once
+    return res.payload, upload_message(True, res.message, [])
+
+
+def _upload_work(kind, contents, name, mode, payload, lang, base):
+    """In the budgeted child: the upload read and validated, kept in the store, and its
+    dataset built (pieces and areas fail here, not in a later callback)."""
+    res = A.handle_upload(kind, contents, name, mode, payload, lang)
+    return res, (A.dataset(res.payload, base) if res.ok else None)
 
 
 def upload_message(ok, message, problems, more=0):
@@ -829,6 +838,8 @@ def create_app(events=None, control=None, regions=None, *, lang: str = "en") -> 
         ds = A.build_dataset(events, control, regions, key=base)
         A.register(ds)
 
+    store.check_cache_dir()  # a folder that cannot be written is named with its setting
+    budget.clean_stale()  # work folders of workers killed on their way
     app = dash.Dash(
         __name__,
         assets_folder=str(VIZ_ASSETS / "dash"),
@@ -1001,7 +1012,7 @@ def _register(app: dash.Dash, base: str) -> None:
     def _upload(ev_contents, ctl_contents, rg_contents, _reset, ev_name, ctl_name, rg_name, mode,
                 payload, lang):  # fmt: skip
         return upload(ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode,
-                      payload, lang, rg_contents, rg_name)  # fmt: skip
+                      payload, lang, rg_contents, rg_name, base)  # fmt: skip
 
     @app.callback(
         Output("download", "data"), Output("export-status", "children"),

@@ -720,6 +720,15 @@ def dataset(payload: dict | None = None, base: str = BUILTIN_KEY) -> Dataset:
     return ds
 
 
+def remember(ds: Dataset) -> None:
+    """Keep a dataset built elsewhere (the upload's budgeted child) in this worker's cache."""
+    with _LOCK:
+        _CACHE[ds.key] = ds
+        _CACHE.move_to_end(ds.key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
 def upload_problem(payload: dict | None) -> str | None:
     """Why a session's payload names no upload (``None``: it does, or there is none)."""
     from .app.store import UploadGone

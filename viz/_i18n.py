@@ -104,6 +104,13 @@ STRINGS = {
         "upload_ok_events": "Loaded {n} events from {name}.",
         "upload_ok_control": "Loaded {n} control areas ({d} dates) from {name}.",
         "upload_error": "{name} could not be used:",
+        "upload_limit_time": "{name} needs more work than one upload may take (over {limit:.0f} s): "
+        "simplify its geometry or send fewer files, or draw it with the borderlines command.",
+        "upload_limit_memory": "{name} needs more memory than one upload may use (over {limit:,} "
+        "MiB): simplify its geometry or send fewer files, or draw it with the borderlines command.",
+        "upload_limit_crashed": "The work on {name} stopped before it finished (out of memory?); "
+        "nothing was loaded.",
+        "upload_limit_busy": "The server is reading other uploads; try {name} again in a moment.",
         "upload_gone": "Your uploaded data ({name}) is no longer kept on the server; the "
         "built-in data is shown. Upload the file again to see it.",
         "upload_too_big": "{name} is {size:.1f} MB; the limit is {limit:.0f} MB.",
@@ -196,6 +203,15 @@ STRINGS = {
         "upload_ok_events": "Завантажено подій: {n}, з файлу {name}.",
         "upload_ok_control": "Завантажено ділянок контролю: {n} (дат: {d}), з файлу {name}.",
         "upload_error": "Файл {name} не вдалося використати:",
+        "upload_limit_time": "Файл {name} потребує більше роботи, ніж дозволено на одне "
+        "завантаження (понад {limit:.0f} с): спростіть геометрію чи надішліть менше файлів або "
+        "побудуйте карту командою borderlines.",
+        "upload_limit_memory": "Файл {name} потребує більше пам'яті, ніж дозволено на одне "
+        "завантаження (понад {limit:,} МіБ): спростіть геометрію чи надішліть менше файлів або "
+        "побудуйте карту командою borderlines.",
+        "upload_limit_crashed": "Обробка файлу {name} зупинилася, не завершившись (забракло "
+        "пам'яті?); нічого не завантажено.",
+        "upload_limit_busy": "Сервер обробляє інші завантаження; спробуйте {name} ще раз за мить.",
         "upload_gone": "Завантажені дані ({name}) більше не зберігаються на сервері; показано "
         "вбудовані дані. Завантажте файл ще раз, щоб їх побачити.",
         "upload_too_big": "Файл {name} має {size:.1f} МБ; межа — {limit:.0f} МБ.",
