@@ -755,14 +755,22 @@ def export_view(fmt, date, view, payload, set_progress=None, base=A.BUILTIN_KEY)
     """The current view as a download: the map at ``date`` with the selected event's places
     (PNG/SVG/HTML), or the linked standalone page of the filtered events.
 
-    Returns ``(download_dict, status_text)``.
+    At most ``BORDERLINES_EXPORTS`` (2) run at once on the machine; past that the page says
+    to try again. Returns ``(download_dict, status_text)``.
     """
+    view = view or A.default_view()
+    lang = view.get("lang", "en")
+    with budget.Slot("export") as free:  # each export is a Chromium: a few at a time
+        if not free:
+            return no_update, T.t("export_busy", lang, n=budget.EXPORTS)
+        return _export(fmt, date, view, payload, set_progress, base, lang)
+
+
+def _export(fmt, date, view, payload, set_progress, base, lang):
     import viz
     from viz import export as X
 
     step = set_progress or (lambda value: None)
-    view = view or A.default_view()
-    lang = view.get("lang", "en")
     ds = A.dataset(payload, base)
     step(("1", "4"))
     shown = A.filter_events(ds.events, view)

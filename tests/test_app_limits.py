@@ -111,3 +111,42 @@ def test_an_upload_within_budget_is_remembered_by_the_worker():
     assert "Loaded 1 events" in msg
     kept = A.stored(payload)
     assert "upload-" + kept.key in A._CACHE  # built in the child, kept by this worker
+
+
+def test_exports_wait_for_a_machine_wide_slot(monkeypatch):
+    # was: every ~300-byte export POST forked a job and started a Chromium, with no cap
+    from viz import _appstate as A
+
+    monkeypatch.setattr(budget, "EXPORTS", 2)
+    held = [budget.Slot("export"), budget.Slot("export")]
+    assert all(s.__enter__() for s in held)  # two exports are running (any worker)
+    try:
+        data, status = app.export_view("html", "2022-09-30", A.default_view(), None)
+        assert data is app.no_update and "2 exports are already being made" in status
+    finally:
+        for s in held:
+            s.__exit__(None, None, None)
+    data, status = app.export_view("html", "2022-09-30", A.default_view(), None)
+    assert data["filename"] == "borderlines-map-2022-09-30.html"
+
+
+def test_a_killed_export_frees_its_slot():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+
+    def hold():
+        with budget.Slot("export", n=1):
+            ready.set()
+            time.sleep(60)
+
+    proc = ctx.Process(target=hold)
+    proc.start()
+    assert ready.wait(10)
+    with budget.Slot("export", n=1) as free:
+        assert not free
+    proc.kill()
+    proc.join(5)
+    with budget.Slot("export", n=1) as free:
+        assert free

@@ -133,3 +133,39 @@ def run(fn, *args, seconds: float | None = None, memory_mb: int | None = None, *
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         _SLOTS.release()
+
+
+EXPORTS = int(os.environ.get("BORDERLINES_EXPORTS", 2))  # at once, across the machine's workers
+
+
+class Slot:
+    """One of ``n`` machine-wide slots (``flock`` on files in the cache folder), or none.
+
+    The kernel drops a lock when its process ends, however it ends, so a killed export job
+    never keeps its slot.
+    """
+
+    def __init__(self, name: str = "export", n: int | None = None):
+        self.folder = cache_dir() / "slots"
+        self.name, self.n = name, EXPORTS if n is None else n
+        self._fh = None
+
+    def __enter__(self) -> bool:
+        import fcntl
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for i in range(self.n):
+            fh = open(self.folder / f"{self.name}-{i}.lock", "a")  # noqa: SIM115 - held until exit
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+                continue
+            self._fh = fh
+            return True
+        return False
+
+    def __exit__(self, *exc) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing the file releases the lock
+            self._fh = None
