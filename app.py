@@ -138,6 +138,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
             dcc.Store(id="st-lang", data=lang),
             dcc.Store(id="session-data", storage_type="session"),
             dcc.Store(id="map-key", data=ds.key),
+            dcc.Store(id="date-spec", data=A.date_spec(ds, lang)),  # the browser's date engine
             dcc.Store(id="timeline-meta", data=timeline_figure(ds, date, view)[1]),
             dcc.Store(id="viewport"),
             dcc.Interval(id="play-interval", interval=1500, disabled=True),
@@ -211,7 +212,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                         title=T.t("date_slider_aria", lang),
                         children=dcc.Slider(id="slider", min=0, max=A.SLIDER_STEPS, step=1,
                                             value=A.day_to_pos(date, axis), marks=slider_marks(ds, None),
-                                            updatemode="mouseup", allow_direct_input=False,
+                                            updatemode="drag", allow_direct_input=False,
                                             tooltip={"always_visible": False}),
                     ),
                 ],
@@ -477,8 +478,9 @@ TRIGGERS = {
     "f-search": "search", "btn-lang": "lang", "g-timeline": "timeline-click", "g-map": "map-click",
     "btn-close-detail": "close", "session-data": "data",
 }  # fmt: skip
-SYNC_INPUTS = ["url.search", "slider.value", "date-input.value", "btn-prev-event.n_clicks",
-               "btn-next-event.n_clicks", "btn-prev-month.n_clicks", "btn-next-month.n_clicks",
+#: What the server's state callback listens to. The slider, a typed date and the month steps
+#: are not here: the browser moves the date itself (``borderlines.js``: ``onDate``).
+SYNC_INPUTS = ["url.search", "btn-prev-event.n_clicks", "btn-next-event.n_clicks",
                "btn-play.n_clicks", "play-interval.n_intervals", "f-category.value", "f-region.value",
                "f-search.value", "btn-lang.n_clicks", "g-timeline.clickData", "g-map.clickData",
                "btn-close-detail.n_clicks", "session-data.data"]  # fmt: skip
@@ -489,8 +491,8 @@ def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUI
     """The state callback: one thing happened (``triggered``: a component id, or a dict id of
     an event button), return the new stores, URL and control values.
 
-    Returns a dict with keys ``search, date, view, lang, slider, date_input, category,
-    region, q, interval_disabled, play_label, play_pressed``; unchanged ones are ``no_update``.
+    Returns a dict with keys ``search, date, view, lang, category, region, q,
+    interval_disabled, play_label, play_pressed, map``; unchanged ones are ``no_update``.
     """
     ds = A.dataset(payload, base)
     if date is None:  # the page's first call, whatever fired it: read the URL
@@ -519,10 +521,7 @@ def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUI
     out = {k: no_update for k in OUT_KEYS}
     from_url = trigger in (None, "url")
     if new_date != old_date or from_url:
-        out["date"] = new_date
-        out["date_input"] = new_date
-        if trigger != "slider":
-            out["slider"] = A.day_to_pos(new_date, ds.axis)
+        out["date"] = new_date  # the browser moves the slider, the cursors and the texts
     if new_view != old_view:
         out["view"] = new_view
     if new_view["lang"] != old_view["lang"]:
@@ -552,7 +551,7 @@ def sync_state(triggered, inputs: dict, date, view, playing, payload, base=A.BUI
     return out
 
 
-OUT_KEYS = ("search", "date", "view", "lang", "slider", "date_input", "category", "region", "q",
+OUT_KEYS = ("search", "date", "view", "lang", "category", "region", "q",
             "interval_disabled", "play_label", "play_pressed", "map")  # fmt: skip
 
 
@@ -576,6 +575,24 @@ def rebuild_map(payload, map_key, date, view, base=A.BUILTIN_KEY, url=None):
     trigger, value = ("url", url) if date is None else ("data", None)
     date, view, _ = A.reduce(trigger, value, date, view, ds)
     return A.build_map(ds, date, view), ds.key
+
+
+_SPECS: dict = {}
+
+
+def date_spec(payload, lang, base=A.BUILTIN_KEY):
+    """The browser's date engine for the session's data (:func:`viz._appstate.date_spec`),
+    kept per worker for the datasets it holds."""
+    ds = A.dataset(payload, base)
+    lang = T.lang_of(lang)
+    key = (ds.key, lang)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = A.date_spec(ds, lang)
+        if len(_SPECS) > 32:
+            _SPECS.clear()
+        _SPECS[key] = spec
+    return spec
 
 
 def upload_gone(payload, lang):
@@ -604,24 +621,6 @@ def ctx_is(component_id) -> bool:
         return ctx.triggered_id == component_id
     except Exception:  # outside a callback (tests call the functions directly)
         return False
-
-
-def move_cursors(date, meta):
-    """The date moved: patch the timeline's and the area chart's "date-cursor" shapes."""
-    tl = Patch()
-    if meta and meta.get("cursor") is not None:
-        x = A.axis_x(date, meta["axis"])
-        i = meta["cursor"]
-        tl["layout"]["shapes"][i]["x0"] = x
-        tl["layout"]["shapes"][i]["x1"] = x
-        tl["layout"]["shapes"][i]["visible"] = True
-    else:
-        tl = no_update
-    ar = Patch()
-    ar["layout"]["shapes"][0]["x0"] = date
-    ar["layout"]["shapes"][0]["x1"] = date
-    ar["layout"]["shapes"][0]["visible"] = True
-    return tl, ar
 
 
 def update_area(payload, lang, date, base=A.BUILTIN_KEY):
@@ -693,10 +692,6 @@ def slider_marks(ds, width):
         return A.slider_marks(ds.axis, years)
     xs, labels = ds.axis.ticks(min(width or 900, 1200) - 120, min_px=60)
     return {str(int(round(x * A.SLIDER_STEPS))): label for x, label in zip(xs, labels, strict=True)}
-
-
-def date_text(date, lang):
-    return T.format_day(date, lang)
 
 
 def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payload, lang,
@@ -923,7 +918,7 @@ def _plotlyjs_route(app):
 def _register(app: dash.Dash, base: str) -> None:
     sync_outputs = [
         Output("url", "search"), Output("st-date", "data"), Output("st-view", "data"), Output("st-lang", "data"),
-        Output("slider", "value"), Output("date-input", "value"), Output("f-category", "value"),
+        Output("f-category", "value"),
         Output("f-region", "value"), Output("f-search", "value"), Output("play-interval", "disabled"),
         Output("btn-play", "children"), Output("btn-play", "aria-pressed"),
         Output("g-map", "figure", allow_duplicate=True),
@@ -967,11 +962,6 @@ def _register(app: dash.Dash, base: str) -> None:
     def _timeline(view, payload, viewport, date, meta):
         return update_timeline(view, payload, viewport, date, meta, base)
 
-    @app.callback(Output("g-timeline", "figure", allow_duplicate=True), Output("g-area", "figure"),
-                  Input("st-date", "data"), State("timeline-meta", "data"), prevent_initial_call=True)  # fmt: skip
-    def _cursors(date, meta):
-        return move_cursors(date, meta)
-
     @app.callback(Output("g-area", "figure", allow_duplicate=True), Input("session-data", "data"),
                   Input("st-lang", "data"), State("st-date", "data"), prevent_initial_call=True)  # fmt: skip
     def _area(payload, lang, date):
@@ -987,13 +977,10 @@ def _register(app: dash.Dash, base: str) -> None:
     def _table(view, payload):
         return update_table(view, payload, base)
 
-    @app.callback(Output("date-long", "children"), Output("map-title", "children"), Input("st-date", "data"),
-                  Input("st-lang", "data"), State("session-data", "data"), prevent_initial_call=True)  # fmt: skip
-    def _date_text(date, lang, payload):
-        if not date:
-            return no_update, no_update
-        ds = A.dataset(payload, base)
-        return date_text(date, lang), A.map_title(ds, date, T.lang_of(lang))
+    @app.callback(Output("date-spec", "data"), Input("session-data", "data"), Input("st-lang", "data"),
+                  prevent_initial_call="initial_duplicate")  # fmt: skip
+    def _date_spec(payload, lang):
+        return date_spec(payload, lang, base)
 
     @app.callback(Output("slider", "marks"), Input("viewport", "data"), State("session-data", "data"),
                   prevent_initial_call=True)  # fmt: skip
@@ -1041,6 +1028,17 @@ def _register(app: dash.Dash, base: str) -> None:
             return no_update, no_update
         return export_view(fmt, date, view, payload, set_progress, base)
 
+    app.clientside_callback(  # the date moves in the browser: no request (borderlines.js)
+        dash.ClientsideFunction("borderlines", "onDate"),
+        Output("st-date", "data", allow_duplicate=True), Output("slider", "value"),
+        Output("date-input", "value"), Output("g-map", "figure", allow_duplicate=True),
+        Output("g-timeline", "figure", allow_duplicate=True),
+        Output("g-area", "figure", allow_duplicate=True), Output("date-long", "children"),
+        Output("map-title", "children"),
+        Input("slider", "value"), Input("date-input", "value"), Input("btn-prev-month", "n_clicks"),
+        Input("btn-next-month", "n_clicks"), Input("st-date", "data"), Input("date-spec", "data"),
+        State("timeline-meta", "data"), State("g-map", "figure"), prevent_initial_call=True,
+    )  # fmt: skip
     app.clientside_callback(
         dash.ClientsideFunction("borderlines", "setLang"),
         Output("page", "data-lang"), Input("st-lang", "data"),

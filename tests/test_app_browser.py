@@ -165,3 +165,109 @@ def test_nothing_leaves_localhost_and_console_clean(page, base_url, record):
     assert outside == []
     assert any("/_borderlines/topojson/" in u for u in record["requests"])
     assert record["console"] == []
+
+
+def test_date_moves_in_the_browser_without_a_request(page, base_url, record):
+    from viz import _appstate as A
+
+    load(page, base_url, "?date=2022-09-30")
+    ds = A.dataset(None)
+    before = len(record["requests"])
+    handle = page.locator("#slider [role=slider]")
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowLeft")  # each a new date, repainted at once
+    page.wait_for_function("!location.search.includes('2022-09-30')")
+    page.click("#btn-next-month")
+    page.fill("#date-input", "2022-03-05")
+    page.press("#date-input", "Enter")
+    page.wait_for_function("location.search.includes('date=2022-03-05')")
+    page.wait_for_function("document.querySelector('#date-long').textContent === '5 March 2022'")
+    sent = [u for u in record["requests"][before:] if u.startswith(base_url)]
+    # Chromium asks for the favicon again when the URL changes; nothing else may go out
+    assert [u for u in sent if "/_favicon.ico" not in u] == []  # no callback, no data
+    want = A.map_state(ds, "2022-03-05", A.default_view())
+    got = page.evaluate(
+        "(() => { const gd = document.querySelector('#g-map .js-plotly-plot');"
+        " return [Array.from(gd.data[1].z), gd.data[2].text]; })()"
+    )
+    assert got[0] == want["z"] and got[1] == want["text"]
+    assert page.inner_text("#map-title") == A.map_title(ds, "2022-03-05", "en")
+    page.go_back()  # back to the month step's date, still in the browser
+    page.wait_for_function("document.querySelector('#date-input').value !== '2022-03-05'")
+
+
+def _other_data():
+    from pathlib import Path
+
+    import events
+    import geodata
+    from viz import _appstate as A
+
+    fx = Path(__file__).parent / "fixtures"
+    return A.build_dataset(
+        events.load_catalog(fx / "events" / "georgia_2008.yaml"),
+        geodata.read_series(fx / "control" / "plain" / "georgia_series.geojson"),
+        geodata.read_regions(fx / "regions" / "georgia_regions.geojson"),
+        key="browser-parity",
+    )
+
+
+@pytest.mark.parametrize("which", ["builtin", "other"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_browser_date_engine_matches_the_server(page, base_url, which, lang):
+    # the server's reducer and map state are the reference; the browser's date engine must
+    # give the same slider dates, colours, hover lines and titles for every kind of data
+    from viz import _appstate as A
+
+    load(page, base_url, "?date=2022-09-30")
+    ds = A.dataset(None) if which == "builtin" else _other_data()
+    spec = A.date_spec(ds, lang)
+    positions = list(range(0, A.SLIDER_STEPS + 1, 23))
+    lo, hi = A.pd.Timestamp(ds.lo), A.pd.Timestamp(ds.hi)
+    days = sorted({A.iso(d) for d in A.pd.date_range(lo, hi, periods=60)}
+                  | set(spec["status_dates"]) | {ds.lo, ds.hi})  # fmt: skip
+    if spec["status_end"]:
+        days.append(A.iso(A.pd.Timestamp(spec["status_end"]) + A.pd.Timedelta(days=1)))
+    js = page.evaluate(
+        """([spec, positions, days]) => {
+            const e = window.dash_clientside.borderlines._engine(spec);
+            return {
+                pos: positions.map(p => e.posToDay(p)),
+                back: days.map(d => e.dayToPos(d)),
+                z: days.map(d => e.z(e.snapshot(d))),
+                hover: days.map(d => e.hover(e.snapshot(d))),
+                title: days.map(d => e.title(d, e.snapshot(d))),
+                label: days.map(d => e.formatDay(d)),
+            };
+        }""",
+        [spec, positions, days],
+    )
+    assert js["pos"] == [A.pos_to_day(p, ds.axis) for p in positions]
+    assert js["back"] == [A.day_to_pos(d, ds.axis) for d in days]
+    view = {**A.default_view(), "lang": lang}
+    for i, d in enumerate(days):
+        if d > ds.hi:
+            continue  # past the data's span the app clamps the date first
+        m = A.map_state(ds, d, view)
+        assert js["z"][i] == m["z"], d
+        assert js["hover"][i] == m["text"], d
+        assert js["title"][i] == A.map_title(ds, d, lang), d
+        assert js["label"][i] == A._i18n.format_day(d, lang), d
+
+
+def test_browser_typed_dates_and_month_steps_match_the_server(page, base_url):
+    from viz import _appstate as A
+
+    load(page, base_url, "?date=2022-09-30")
+    typed = ["2022-03-05", "2022", "2022-07", " 2014-02-20 ", "2022-02-30", "2022-13-01",
+             "99999-01-01", "2022-3-5", "", "1e5", "0999-01-01", "2200-12-31", "2201-01-01"]  # fmt: skip
+    got = page.evaluate("t => t.map(v => window.dash_clientside.borderlines._parseTyped(v))", typed)
+    assert got == [A.parse_day(v) for v in typed]
+    starts = ["2022-01-31", "2022-03-31", "2024-01-29", "2023-12-15", "1783-04-19", "2020-02-29"]
+    for n in (-13, -1, 1, 12):
+        got = page.evaluate(
+            "([s, n]) => s.map(d => window.dash_clientside.borderlines._addMonths(d, n))",
+            [starts, n],
+        )
+        assert got == [A.add_months(d, n) for d in starts], n

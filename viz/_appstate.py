@@ -937,6 +937,70 @@ def _esc(text) -> str:
     return esc(text)
 
 
+#: Version of :func:`date_spec`; ``borderlines.js`` refuses a spec of another version.
+DATE_SPEC_VERSION = 1
+
+
+def date_spec(ds: Dataset, lang: str = "en") -> dict:
+    """What the browser needs to move the app through time without asking the server: the
+    slider's axis, the status code of every piece at every snapshot, the regions' hover
+    lines, the title's words and the month names.
+
+    ``borderlines.js`` (``onDate``) draws from it; every string in it is built here, with the
+    same words, escaping and rounding as :func:`map_state` and :func:`map_title`, so the
+    server's view of a date and the browser's cannot disagree (a browser test checks both).
+    """
+    from .figures.territory_map import NO_DATA
+
+    lang = _i18n.lang_of(lang)
+    codes_of = ds.status_codes
+    fallback = codes_of.get("unknown", codes_of[ds.background])
+    dates, status, shares = [], [], []
+    codes = ds.region_ids
+    key = "russian_held" if ds.builtin else "held_share"
+    for day, row in ds.statuses.iterrows():
+        z = [codes_of.get(s if isinstance(s, str) else ds.background, fallback) for s in row]
+        dates.append(iso(day))
+        status.append("".join(chr(48 + c) for c in z))
+        held = ds.held_share(iso(day))
+        shares.append(
+            {str(i): f"{held[c]:.0%}" for i, c in enumerate(codes) if held.get(c, 0) >= 0.005}
+        )
+    names = _i18n.region_names(ds.regions, lang)
+    axis = ds.axis
+    if ds.builtin:
+        covered = _i18n.t("map_title", lang, date="{date}")
+    elif ds.place:
+        covered = _i18n.t("map_title_place", lang, place=ds.place, date="{date}")
+    else:
+        covered = _i18n.t("map_title_any", lang, date="{date}")
+    if ds.place:
+        no_data = _i18n.t("map_title_no_data", lang, place=ds.place, date="{date}")
+    else:
+        no_data = _i18n.t("map_title_no_data_any", lang, date="{date}")
+    months = _i18n.MONTHS_UK_GEN if lang == "uk" else _i18n.MONTHS["en"]
+    return {
+        "v": DATE_SPEC_VERSION,
+        "dataset": ds.key,
+        "lang": lang,
+        "lo": ds.lo,
+        "hi": ds.hi,
+        "steps": SLIDER_STEPS,
+        "axis": {"dates": [iso(d) for d in axis.dates], "xs": list(axis.xs)},
+        "status_dates": dates,
+        "status": status,
+        "status_end": iso(ds.covered_to) if ds.covered_to is not None else None,
+        "no_data": codes_of[NO_DATA],
+        "traces": {"pieces": MAP_PIECES, "regions": MAP_REGIONS},
+        "names": [f"<b>{_esc(names.get(c, c))}</b>" for c in codes],
+        "shares": shares,
+        "share_line": _esc(_i18n.t(key, lang, share="{share}")),
+        "title": {"covered": covered, "no_data": no_data,
+                  "line_of": _i18n.t("line_of", lang, date="{date}") if ds.control is not None else None},
+        "months": months[1:],
+    }  # fmt: skip
+
+
 def build_map(ds: Dataset, date: str, view: dict):
     """The app's map, geometry included (sent once per dataset; later only patched)."""
     import plotly.graph_objects as go
