@@ -1031,13 +1031,10 @@ def _register(app: dash.Dash, base: str) -> None:
     app.clientside_callback(  # the date moves in the browser: no request (borderlines.js)
         dash.ClientsideFunction("borderlines", "onDate"),
         Output("st-date", "data", allow_duplicate=True), Output("slider", "value"),
-        Output("date-input", "value"), Output("g-map", "figure", allow_duplicate=True),
-        Output("g-timeline", "figure", allow_duplicate=True),
-        Output("g-area", "figure", allow_duplicate=True), Output("date-long", "children"),
-        Output("map-title", "children"),
+        Output("date-input", "value"), Output("date-long", "children"), Output("map-title", "children"),
         Input("slider", "value"), Input("date-input", "value"), Input("btn-prev-month", "n_clicks"),
         Input("btn-next-month", "n_clicks"), Input("st-date", "data"), Input("date-spec", "data"),
-        State("timeline-meta", "data"), State("g-map", "figure"), prevent_initial_call=True,
+        State("timeline-meta", "data"), prevent_initial_call=True,
     )  # fmt: skip
     app.clientside_callback(
         dash.ClientsideFunction("borderlines", "setLang"),

@@ -193,6 +193,16 @@ def test_date_moves_in_the_browser_without_a_request(page, base_url, record):
     )
     assert got[0] == want["z"] and got[1] == want["text"]
     assert page.inner_text("#map-title") == A.map_title(ds, "2022-03-05", "en")
+    # colours and cursor were changed in place: plotly, redrawing from its own data, agrees
+    state = """() => [Array.from(document.querySelectorAll('#g-map path.choroplethlocation'),
+                                 p => getComputedStyle(p).fill).join(),
+                      document.querySelector('#g-timeline .shapelayer path[data-index]') &&
+                      Array.from(document.querySelectorAll('#g-timeline .shapelayer path'),
+                                 p => p.getAttribute('d')).join()]"""
+    painted = page.evaluate(state)
+    page.evaluate("Promise.all(['#g-map', '#g-timeline', '#g-area'].map("
+                  "s => Plotly.redraw(document.querySelector(s + ' .js-plotly-plot'))))")  # fmt: skip
+    assert page.evaluate(state) == painted
     page.go_back()  # back to the month step's date, still in the browser
     page.wait_for_function("document.querySelector('#date-input').value !== '2022-03-05'")
 

@@ -2,8 +2,11 @@
  *
  * onDate moves the app through time in the browser: the slider (live while dragging), a typed
  * date and the month steps repaint the map, the cursors, the date and the title from the
- * server's date spec (viz/_appstate.py: date_spec), with no request. Everything else (events,
- * regions, filters, language, uploads, exports) still goes to the server. */
+ * server's date spec (viz/_appstate.py: date_spec), with no request. It works on the graphs
+ * plotly drew (like the linked page's script), not through Dash's figure props: a figure
+ * patch makes dcc.Graph redraw the whole figure. Everything else (events, regions, filters,
+ * language, uploads, exports) still goes to the server, which builds its figures and patches
+ * for the date the browser is on (the st-date store). */
 (function () {
   "use strict";
   var DAY = 864e5;
@@ -111,10 +114,101 @@
     } catch (e) { /* a sandboxed frame: the view still moves */ }
   }
 
-  function onDate(sliderPos, typed, prevClicks, nextClicks, stDate, spec, meta, mapFig) {
-    var nu = window.dash_clientside.no_update, none = [nu, nu, nu, nu, nu, nu, nu, nu];
+  function graph(id) { return document.querySelector("#" + id + " .js-plotly-plot"); }
+
+  // Colours and hover lines change in place: plotly's restyle of a choropleth's z recomputes
+  // and reprojects every trace of the map (75 ms here); only the fills change. plotly's own
+  // copies (data, fullData, calcdata) get the same values, so any later redraw (a resize)
+  // draws this date too, and the server's next patch of the map carries the same values.
+  function paintMap(gd, spec, z, text, date) {
+    if (!gd || !gd.data || !gd.calcdata) return false;
+    var PI = spec.traces.pieces, RI = spec.traces.regions;
+    var cdP = gd.calcdata[PI], cdR = gd.calcdata[RI];
+    if (!cdP || !cdR || cdP.length !== z.length || cdR.length !== text.length) return false;
+    gd.data[PI].z = z;
+    if (gd._fullData[PI]) gd._fullData[PI].z = z;
+    gd.data[RI].text = text;
+    if (gd._fullData[RI]) gd._fullData[RI].text = text;
+    var mine = new Map();
+    for (var i = 0; i < cdP.length; i++) { cdP[i].z = z[i]; mine.set(cdP[i], z[i]); }
+    for (var j = 0; j < cdR.length; j++) cdR[j].tx = text[j];
+    gd.querySelectorAll("path.choroplethlocation").forEach(function (p) {
+      var code = mine.get(p.__data__);
+      if (code !== undefined) p.style.fill = spec.colors[code];
+    });
+    var meta = ((gd.layout.meta || {}).borderlines) || null;
+    if (meta) meta.date = date;
+    return true;
+  }
+
+  // A vertical cursor line moves by its path alone: plotly's relayout of one shape runs the
+  // figure's defaults again (80 ms on the timeline here). plotly's layout copies get the new
+  // x, so its next redraw puts the line in the same place.
+  var LINE = /^M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)$/;
+  function moveCursor(gd, name, x) {
+    if (!gd || !gd.layout || !gd._fullLayout) return;
+    var shapes = gd.layout.shapes || [], i = -1;
+    for (var k = 0; k < shapes.length; k++) {
+      if (shapes[k].name === name || (name === null && k === 0)) { i = k; break; }
+    }
+    if (i < 0) return;
+    var full = gd._fullLayout.shapes[i], xa = gd._fullLayout.xaxis;
+    var el = gd.querySelector('.shapelayer path[data-index="' + i + '"]');
+    var m = el && LINE.exec(el.getAttribute("d") || "");
+    var px = xa && xa.l2p ? xa._offset + xa.l2p(xa.d2l(x)) : NaN;
+    if (!m || !full || full.type !== "line" || !isFinite(px) || !shapes[i].visible) {
+      var upd = {};  // hidden, or not a plain line: let plotly draw it
+      upd["shapes[" + i + "].x0"] = x; upd["shapes[" + i + "].x1"] = x; upd["shapes[" + i + "].visible"] = true;
+      window.Plotly.relayout(gd, upd);
+      return;
+    }
+    shapes[i].x0 = shapes[i].x1 = x;
+    full.x0 = full.x1 = x;
+    el.setAttribute("d", "M" + px.toFixed(2) + "," + m[2] + "L" + px.toFixed(2) + "," + m[4]);
+  }
+
+  function paint(e, spec, meta, date) {  // everything on screen that shows the date
+    var k = e.snapshot(date), mp = graph("g-map");
+    var drawn = mp && mp.layout && ((mp.layout.meta || {}).borderlines || {}).dataset;
+    if (drawn === spec.dataset) paintMap(mp, spec, e.z(k), e.hover(k), date);
+    // (a map being rebuilt for other data comes with its own colours)
+    if (meta && meta.axis) {
+      moveCursor(graph("g-timeline"), "date-cursor", interp(days(date), meta.axis.dates.map(days), meta.axis.xs));
+    }
+    moveCursor(graph("g-area"), null, date);
+    return k;
+  }
+
+  // The slider's handle shows a new position ~15 ms before Dash runs the callback for it: the
+  // views are painted then, and onDate (which also keeps the stores and the URL) paints the
+  // same again. A position the callback set itself is not painted twice.
+  var fast = { observer: null, own: null, meta: null };
+  function watchSlider() {
+    var root = document.getElementById("slider");
+    if (fast.observer || !root || !window.MutationObserver) return;
+    fast.observer = new MutationObserver(function (records) {
+      var spec = cache.spec;
+      if (!spec) return;
+      for (var i = records.length - 1; i >= 0; i--) {
+        var pos = records[i].target.getAttribute("aria-valuenow");
+        if (pos === null) continue;
+        if (+pos === fast.own) { fast.own = null; return; }
+        var date = cache.engine.posToDay(pos);
+        if (date < spec.lo) date = spec.lo;
+        if (date > spec.hi) date = spec.hi;
+        paint(cache.engine, spec, fast.meta, date);
+        return;
+      }
+    });
+    fast.observer.observe(root, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+  }
+
+  function onDate(sliderPos, typed, prevClicks, nextClicks, stDate, spec, meta) {
+    var nu = window.dash_clientside.no_update, none = [nu, nu, nu, nu, nu];
     var trig = (window.dash_clientside.callback_context || {}).triggered_id;
     if (!spec || spec.v !== SPEC_VERSION) return none;
+    fast.meta = meta;
+    watchSlider();
     var e = engineFor(spec), cur = stDate || spec.hi, date = cur, push = true;
     if (trig === "slider") { date = e.posToDay(sliderPos); push = false; }
     else if (trig === "date-input") { date = parseTyped(typed) || cur; }
@@ -123,31 +217,16 @@
     else if (trig !== "st-date" && trig !== "date-spec") return none;
     if (date < spec.lo) date = spec.lo;
     if (date > spec.hi) date = spec.hi;
-    var k = e.snapshot(date), drawn = ((mapFig && mapFig.layout && mapFig.layout.meta) || {}).borderlines;
-    // the map is still being rebuilt for other data: its own colours come with it
-    var map = drawn && drawn.dataset !== spec.dataset ? nu : new window.dash_clientside.Patch()
-      .assign(["data", spec.traces.pieces, "z"], e.z(k))
-      .assign(["data", spec.traces.regions, "text"], e.hover(k))
-      .assign(["layout", "meta", "borderlines", "date"], date).build();
-    var tl = nu;
-    if (meta && meta.cursor !== null && meta.cursor !== undefined && meta.axis) {
-      var x = interp(days(date), meta.axis.dates.map(days), meta.axis.xs);
-      tl = new window.dash_clientside.Patch()
-        .assign(["layout", "shapes", meta.cursor, "x0"], x)
-        .assign(["layout", "shapes", meta.cursor, "x1"], x)
-        .assign(["layout", "shapes", meta.cursor, "visible"], true).build();
-    }
-    var area = new window.dash_clientside.Patch()
-      .assign(["layout", "shapes", 0, "x0"], date)
-      .assign(["layout", "shapes", 0, "x1"], date)
-      .assign(["layout", "shapes", 0, "visible"], true).build();
+    var k = paint(e, spec, meta, date);
+    var pos = trig === "slider" ? nu : e.dayToPos(date);
+    if (pos !== nu) fast.own = pos;
     var fromServer = trig === "st-date" || trig === "date-spec";
     if (!fromServer) urlWith(date, push);
     return [
       fromServer ? nu : date,
-      trig === "slider" ? nu : e.dayToPos(date),
+      pos,
       typed === date ? nu : date,
-      map, tl, area, e.formatDay(date), e.title(date, k)
+      e.formatDay(date), e.title(date, k)
     ];
   }
 
