@@ -15,6 +15,7 @@ from geodata._control import (
     control_at,
     control_series,
     coverage,
+    is_builtin_data,
     key_dates,
     snapshot_at,
     status_scheme,
@@ -36,6 +37,7 @@ from geodata.io import (
 )
 
 __all__ = [
+    "is_builtin_data",
     "CLAIMS",
     "DETAILS",
     "EQUAL_AREA_CRS",

@@ -358,10 +358,11 @@ def test_cli_map_of_other_regions_draws_no_built_in_events(tmp_path):
     assert "outside the map" not in page and '"name":"Events"' not in page.replace(" ", "")
 
 
-def test_a_long_problem_list_is_cut_in_the_message_not_in_the_error():
+def test_a_long_problem_list_is_cut_in_the_message_and_counted_past_the_cap():
     with pytest.raises(events.EventValidationError, match=r"and 4,800 more") as info:
         events.validate([{"id": f"e{i}", "title": "", "start": "2000"} for i in range(5000)])
-    assert len(info.value.problems) == 5000
+    assert len(info.value.problems) == 1000 and info.value.more == 4000  # kept, then counted
+    assert str(info.value).startswith("5000 problems found")
     assert len(str(info.value).splitlines()) == 202
 
 

@@ -363,3 +363,25 @@ def test_control_zip_upload_is_read(tmp_path):
     kept = A.stored(res.payload).parts["control"]["geojson"]["features"]
     dates = {f["properties"]["date"] for f in kept}
     assert dates == {"2022-03-01", "2023-01-15"}
+
+
+def test_an_archive_of_ukraine_is_drawn_as_the_built_in_data_and_joins_cleanly():
+    # an ISW file over the built-in regions: Ukraine's statuses and words, in both modes; in
+    # join mode the upload takes over on its first date (no built-in area carried along)
+    import geodata
+    import viz
+
+    folder = Path(__file__).parent / "fixtures" / "control" / "isw-layers"
+    upload = geodata.read_control(sorted(folder.glob("*.geojson"))[0], progress=False)
+    first = A.iso(upload["date"].min())
+    joined = A._join_control(upload)
+    for control in (upload, joined):
+        ds = A.build_dataset(None, control)
+        assert ds.builtin and ds.axis.compressed  # (the axis used to fail for uploads)
+        assert "Russian-held" in " ".join(A.map_state(ds, first, A.default_view())["text"])
+    drawn = geodata.control_at(first, joined)
+    assert len(drawn) == (upload["date"] == upload["date"].min()).sum()
+    before = A.iso(A.pd.Timestamp(first) - A.pd.Timedelta(days=30))
+    credit = viz.territory_map(before, control=joined).layout.annotations[0].text
+    assert credit.startswith("Control: Borderlines built-in series")  # not credited to ISW
+    assert viz.territory_map(first, control=joined).layout.annotations[0].text == "Control: isw."

@@ -531,8 +531,8 @@ class Dataset:
             return slider_axis(self.lo, self.hi)
         from . import theme
 
-        focus = theme.focus_for(self.events)
-        return slider_axis(self.lo, self.hi, str(focus.date()) if focus is not None else None)
+        focus = theme.focus_for(self.events)  # a day as text or a Timestamp, or None
+        return slider_axis(self.lo, self.hi, iso(focus) if focus is not None else None)
 
     def statuses_at(self, date: str) -> np.ndarray:
         """Status per piece on ``date`` (the last snapshot on or before it); "no_data" before
@@ -604,16 +604,12 @@ def build_dataset(df=None, control=None, regions=None, *, key: str = BUILTIN_KEY
         neighbours = geodata.neighbours("web")
     pieces, statuses = geodata.status_pieces(control, None, regions if own_regions else None)
     statuses = statuses.sort_index()
-    scheme = None
-    if own_regions or control is not None:
-        seen = sorted({s for s in pd.unique(statuses.to_numpy().ravel()) if isinstance(s, str)})
-        from .figures.territory_map import series_scheme
+    from .figures.territory_map import drawn_scheme
 
-        scheme = series_scheme(control, not own_regions)
-        if scheme is geodata.builtin.SCHEME and not own_regions:
-            scheme = None  # an archive of Ukraine: drawn as the built-in data is
-        else:
-            scheme = scheme.extend(seen)
+    scheme = drawn_scheme(control, not own_regions)  # None: drawn as the built-in data is
+    if scheme is not None:
+        seen = sorted({s for s in pd.unique(statuses.to_numpy().ravel()) if isinstance(s, str)})
+        scheme = scheme.extend(seen)
     area = geodata.area_series(control, None, regions if own_regions else None, scheme=scheme)
     builtin = scheme is None and theme.is_builtin(df)
     lo, hi = data_range(df, list(statuses.index), builtin=builtin or scheme is None)
@@ -660,11 +656,22 @@ def _build(key: str, parts: dict) -> Dataset:
     return build_dataset(df, control, regions, key=key)
 
 
+BUILTIN_CREDIT = "Borderlines built-in series"
+JOINED = ("date", "status", "source", "approximate", "geometry")
+
+
 def _join_control(uploaded):
-    """Built-in snapshots before the upload's first date, then the upload."""
+    """Built-in snapshots before the upload's first date, then the upload.
+
+    The built-in rows take the upload's ``source``, so that one latest snapshot is drawn at
+    any date (``control_at`` keeps the latest per source); ``credit`` names where each row
+    comes from, for the map's credit line, and ``approximate`` stays on the built-in rows."""
     import geodata
 
     first = pd.Timestamp(uploaded["date"].min())
+    source = None
+    if "source" in uploaded.columns and uploaded["source"].notna().any():
+        source = uploaded["source"].mode().iloc[0]
     parts = []
     for day in geodata.key_dates():
         day = pd.Timestamp(day)
@@ -672,12 +679,18 @@ def _join_control(uploaded):
             break
         snap = geodata.control_at(day).copy()
         snap["date"] = day
-        parts.append(snap[["date", "status", "geometry"]])
+        if source is not None:  # one group with the upload's: the upload takes over
+            snap["source"] = source
+        snap["credit"] = BUILTIN_CREDIT
+        parts.append(snap[[c for c in (*JOINED, "credit") if c in snap]])
     if not parts:
         return uploaded
     import geopandas as gpd
 
-    both = pd.concat([*parts, uploaded[["date", "status", "geometry"]]], ignore_index=True)
+    keep = [c for c in JOINED if c in uploaded.columns]
+    upload = uploaded[keep].copy()
+    upload["credit"] = upload["source"] if "source" in upload.columns else None
+    both = pd.concat([*parts, upload], ignore_index=True)
     return gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
 
 
@@ -950,10 +963,13 @@ def date_spec(ds: Dataset, lang: str = "en") -> dict:
     same words, escaping and rounding as :func:`map_state` and :func:`map_title`, so the
     server's view of a date and the browser's cannot disagree (a browser test checks both).
     """
-    from .figures.territory_map import NO_DATA
+    from .figures.territory_map import NO_DATA, status_color
 
     lang = _i18n.lang_of(lang)
     codes_of = ds.status_codes
+    colors = [None] * (max(codes_of.values()) + 1)
+    for status, code in codes_of.items():
+        colors[code] = status_color(status, ds.scheme)
     fallback = codes_of.get("unknown", codes_of[ds.background])
     dates, status, shares = [], [], []
     codes = ds.region_ids
@@ -991,6 +1007,7 @@ def date_spec(ds: Dataset, lang: str = "en") -> dict:
         "status": status,
         "status_end": iso(ds.covered_to) if ds.covered_to is not None else None,
         "no_data": codes_of[NO_DATA],
+        "colors": colors,  # by code: what the pieces' colour scale gives each code
         "traces": {"pieces": MAP_PIECES, "regions": MAP_REGIONS},
         "names": [f"<b>{_esc(names.get(c, c))}</b>" for c in codes],
         "shares": shares,

@@ -89,6 +89,22 @@ def series_scheme(control, builtin_regions: bool):
     return geodata.status_scheme(pd.DataFrame({"status": control["status"].to_numpy()}))
 
 
+def drawn_scheme(control, builtin_regions: bool):
+    """The scheme a series is drawn with: ``None`` (Ukraine's own codes, labels and words) for
+    the built-in series and for archives of Ukraine (DeepStateMap, ISW, and those joined to
+    the built-in series) over the built-in regions; else the series' own
+    (:func:`series_scheme`)."""
+    import geodata
+
+    if builtin_regions and (
+        control is None
+        or (geodata.is_builtin_data(control)
+            and set(control["status"].dropna().astype(str)) <= set(STATUS_CODES))
+    ):  # fmt: skip
+        return None
+    return series_scheme(control, builtin_regions)
+
+
 def no_series():
     """A control series with no rows: every date is "no control data"."""
     import geopandas as gpd
@@ -277,10 +293,8 @@ def territory_map(
         neighbours = None
     if control is None and not builtin:
         control = no_series()  # the built-in series is Ukraine's: other regions have none
-    if scheme is None and (control is not None or not builtin):
-        scheme = series_scheme(control, builtin)
-    if scheme is geodata.builtin.SCHEME and builtin:
-        scheme = None  # Ukraine's own statuses (the built-in series, or an archive of Ukraine)
+    if scheme is None:
+        scheme = drawn_scheme(control, builtin)  # None: Ukraine's own statuses and words
     control_now = geodata.control_at(day, control)
     covered = control_now.attrs.get("covered", True)
     snapshot = control_now.attrs.get("snapshot")
@@ -585,7 +599,8 @@ def _credit(control_now, builtin: bool, covered: bool = True) -> str:
                 " - front lines approximate, drawn through named towns and rivers (error ~10 km)"
             )
         return text + ". Boundaries: Natural Earth (public domain)."
-    sources = sorted({str(s) for s in control_now.get("source", pd.Series(dtype=str)).dropna()})
+    named = "credit" if "credit" in control_now.columns else "source"  # a joined series: credit
+    sources = sorted({str(s) for s in control_now.get(named, pd.Series(dtype=str)).dropna()})
     if sources:
         text = "Control: " + ", ".join(sources)
     elif len(control_now):
