@@ -849,6 +849,7 @@ def create_app(events=None, control=None, regions=None, *, lang: str = "en") -> 
         title="Borderlines",
         update_title=None,
         serve_locally=True,
+        compress=True,  # flask-compress: gzip/brotli for the scripts, the layout and callbacks
         background_callback_manager=background_manager(),
         suppress_callback_exceptions=False,
     )
@@ -898,17 +899,23 @@ def _topojson_route(app):
 def _plotlyjs_route(app):
     """Serve the partial plotly.js of ``viz/assets/plotly`` before Dash's scripts: it defines
     ``window.Plotly``, which dcc.Graph then uses instead of loading plotly.py's full bundle."""
-    from flask import send_file
-
     from viz import export
 
     path = export.plotlyjs_path()
     if path is None:  # not the plotly.js version plotly.py expects: Dash loads its own
         return
 
+    body = path.read_bytes()
+
     @app.server.route(PLOTLYJS_ROUTE)
     def plotlyjs():  # the ?v= below changes with the file, so it may be cached for long
-        return send_file(path, mimetype="text/javascript", max_age=365 * 86400)
+        from flask import Response
+
+        # a plain response (not send_file's passthrough), so flask-compress can gzip it
+        res = Response(body, mimetype="text/javascript")
+        res.cache_control.max_age = 365 * 86400
+        res.cache_control.public = True
+        return res
 
     version = export.plotlyjs_manifest()["sha256"][:12]
     src = f"{app.get_relative_path(PLOTLYJS_ROUTE)}?v={version}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -385,3 +386,17 @@ def test_an_archive_of_ukraine_is_drawn_as_the_built_in_data_and_joins_cleanly()
     credit = viz.territory_map(before, control=joined).layout.annotations[0].text
     assert credit.startswith("Control: Borderlines built-in series")  # not credited to ISW
     assert viz.territory_map(first, control=joined).layout.annotations[0].text == "Control: isw."
+
+
+def test_responses_are_compressed():
+    # the first visit stays under 1 MB on the wire (benchmarks/bench_app_transfer.py)
+    client = app.app.server.test_client()
+    page = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert page.status_code == 200
+    src = re.search(r'src="([^"]*_borderlines/plotly\.min\.js[^"]*)"', page.get_data(as_text=True))
+    assert src, "the partial plotly.js is served by the app"
+    js = client.get(src.group(1), headers={"Accept-Encoding": "gzip"})
+    assert js.status_code == 200 and js.headers.get("Content-Encoding") == "gzip"
+    raw = client.get(src.group(1), headers={"Accept-Encoding": "identity"})
+    assert len(js.get_data()) < len(raw.get_data()) / 2
+    assert "max-age=31536000" in js.headers.get("Cache-Control", "")
