@@ -18,6 +18,8 @@ from plotly.utils import PlotlyJSONEncoder
 import events
 import geodata
 import viz
+from viz.app import callbacks
+from viz.app import server as app_server
 from viz.cli import main
 
 FIX = Path(__file__).parent / "fixtures"
@@ -174,7 +176,7 @@ def test_app_on_another_country(georgia):
 
     ev, series, regions = georgia
     other = app.create_app(ev, series, regions)
-    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    ds = A.dataset(None, f"app-{app_server.UNIQUE}")
     assert ds.place == "Georgia regions" and not ds.builtin
     page = dumps(other.layout)  # "Ukrainian" stays: the language toggle
     assert "Ukraine" not in page and "України" not in page and "Georgia regions" in page
@@ -188,7 +190,9 @@ def test_app_on_another_country(georgia):
     assert A.map_state(ds, "2008-07-01", A.default_view())["z"] == [codes["no_data"]] * len(
         ds.pieces
     )
-    data, status = app.export_view("html", "2008-08-15", None, None, base=f"app-{app.UNIQUE}")
+    data, status = callbacks.export_view(
+        "html", "2008-08-15", None, None, base=f"app-{app_server.UNIQUE}"
+    )
     assert status.startswith("Export ready")
     figure = data["content"].rsplit("var spec=", 1)[1]  # the figure, not plotly.js itself
     assert "Georgia regions" in figure and "Ukraine" not in figure
@@ -284,7 +288,7 @@ def test_after_the_series_ends_every_view_says_no_data(georgia):
     import app
 
     app.create_app(late, series, regions)
-    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    ds = A.dataset(None, f"app-{app_server.UNIQUE}")
     assert set(A.map_state(ds, "2012-10-01", A.default_view())["z"]) == {ds.status_codes["no_data"]}
     assert "no control data" in A.map_title(ds, "2012-10-01", "en")
 
@@ -302,7 +306,7 @@ def test_other_regions_without_a_series_never_get_ukraines(georgia):
     import app
 
     app.create_app(ev, None, regions)
-    ds = A.dataset(None, f"app-{app.UNIQUE}")
+    ds = A.dataset(None, f"app-{app_server.UNIQUE}")
     assert "Held by Ukraine" not in [A.legend_label(ds, s, "en") for s in ds.status_codes]
 
 

@@ -17,6 +17,9 @@ from plotly.utils import PlotlyJSONEncoder
 import app
 from viz import _appstate as A
 from viz import _i18n as T
+from viz.app import callbacks
+from viz.app import layout as app_layout
+from viz.app import server as app_server
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def ds():
 
 
 def inputs(**kw):
-    vals = {k: None for k in app.SYNC_INPUTS}
+    vals = {k: None for k in callbacks.SYNC_INPUTS}
     vals.update(kw)
     return vals
 
@@ -73,7 +76,7 @@ def test_url_drops_bad_values(ds):
 
 
 def test_first_call_reads_the_url():
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "session-data",
         inputs(**{"url.search": "?date=2022-09-30&lang=uk"}),
         None,
@@ -97,7 +100,7 @@ def test_slider_position_to_date(ds):
 
 
 def test_date_change_returns_patch_without_geometry(ds):
-    patch = app.update_map("2022-03-01", A.default_view(), None)
+    patch = callbacks.update_map("2022-03-01", A.default_view(), None)
     assert isinstance(patch, Patch)
     ops = patch.to_plotly_json()["operations"]
     paths = [tuple(op["location"]) for op in ops]
@@ -110,7 +113,7 @@ def test_date_change_returns_patch_without_geometry(ds):
     )
     z_2010 = next(
         op["params"]["value"]
-        for op in app.update_map("2010-01-01", A.default_view(), None).to_plotly_json()[
+        for op in callbacks.update_map("2010-01-01", A.default_view(), None).to_plotly_json()[
             "operations"
         ]
         if tuple(op["location"]) == ("data", A.MAP_PIECES, "z")
@@ -124,7 +127,7 @@ def test_date_change_returns_patch_without_geometry(ds):
 def test_event_click_sets_date_places_detail(ds):
     eid = "crimea-annexation-manifesto-1783"
     click = {"points": [{"customdata": eid, "curveNumber": 0}]}
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "g-timeline",
         inputs(**{"g-timeline.clickData": click}),
         "2022-09-30",
@@ -144,7 +147,7 @@ def test_event_click_sets_date_places_detail(ds):
     codes = ds.regions["iso_3166_2"].tolist()
     assert widths[codes.index("UA-43")] == 3.0 and widths[codes.index("UA-40")] == 3.0
     assert sorted(set(widths)) == [0.5, 3.0]
-    children, hidden = app.update_detail(out["view"], None)
+    children, hidden = callbacks.update_detail(out["view"], None)
     text = dumps(children)
     assert (
         "Catherine II" in text and "19 April 1783" in text and "8 April 1783" in text
@@ -160,7 +163,7 @@ def test_detail_links_only_http(ds, monkeypatch):
         {"title": "good", "url": "https://example.org/x"},
     ]
     fake = A.Dataset(**{**ds.__dict__, "events": ds.events.iloc[0:0].__class__([row])})
-    children = app.detail_children(fake, {**A.default_view(), "event": row["id"]})
+    children = app_layout.detail_children(fake, {**A.default_view(), "event": row["id"]})
     links = dumps(children).split('"href": ')[1:]
     assert len(links) == 1 and links[0].startswith('"https://example.org/x"')
     assert "no web link" in dumps(children)  # the bad source is named, not linked
@@ -169,13 +172,13 @@ def test_detail_links_only_http(ds, monkeypatch):
 def test_region_click_filters_then_clears(ds):
     click = {"points": [{"location": "UA-43", "customdata": "UA-43", "curveNumber": A.MAP_REGIONS}]}
     view = A.default_view()
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "g-map", inputs(**{"g-map.clickData": click}), "2022-09-30", view, False, None
     )
     assert out["view"]["region"] == "UA-43"
     assert out["region"] == "UA-43"  # the dropdown follows
     assert "region=UA-43" in out["search"]
-    fig, meta = app.timeline_figure(ds, "2022-09-30", out["view"])
+    fig, meta = app_layout.timeline_figure(ds, "2022-09-30", out["view"])
     shown = {
         i
         for tr in fig["data"]
@@ -183,7 +186,7 @@ def test_region_click_filters_then_clears(ds):
     }
     crimea = set(A.filter_events(ds.events, out["view"])["id"])
     assert shown == crimea and 0 < len(crimea) < len(ds.events)
-    again = app.sync_state(
+    again = callbacks.sync_state(
         "g-map",
         inputs(**{"g-map.clickData": click, "f-region.value": "UA-43"}),
         "2022-09-30",
@@ -196,7 +199,7 @@ def test_region_click_filters_then_clears(ds):
 
 
 def test_step_buttons(ds):
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "btn-next-event",
         inputs(**{"btn-next-event.n_clicks": 1}),
         "2022-02-23",
@@ -207,7 +210,7 @@ def test_step_buttons(ds):
     assert out["date"] >= "2022-02-24" and out["view"]["event"]
     date, _, _ = A.reduce("prev-month", 1, "2022-03-31", A.default_view(), ds)
     assert date == "2022-02-28"
-    nothing = app.sync_state(
+    nothing = callbacks.sync_state(
         "btn-next-event",
         inputs(**{"btn-next-event.n_clicks": 0}),
         "2022-03-31",
@@ -220,7 +223,7 @@ def test_step_buttons(ds):
 
 def test_bad_events_upload_returns_message():
     bad = b"- id: x\n  title: ''\n  start: '2022-13-01'\n  category: [not, text]\n"
-    payload, msg = app.upload(
+    payload, msg = callbacks.upload(
         "upload-events", data_url(bad), "mine.yaml", None, None, "replace", None, "en"
     )
     assert payload is no_update
@@ -233,7 +236,7 @@ def test_bad_events_upload_returns_message():
 
 
 def test_bad_upload_suffix_and_size():
-    _, msg = app.upload(
+    _, msg = callbacks.upload(
         "upload-events", data_url(b"hello"), "notes.txt", None, None, "replace", None, "en"
     )
     assert "unknown file type" in dumps(msg)
@@ -271,18 +274,18 @@ def test_good_events_upload_replaces_and_joins(ds):
         b"id,title,start,category,places,summary,source_title,source_url\n"
         b"my-event,My event,2023-05-01,military,UA-14,Something happened,A report,https://example.org/r\n"
     )
-    payload, msg = app.upload(
+    payload, msg = callbacks.upload(
         "upload-events", data_url(csv), "mine.csv", None, None, "replace", None, "en"
     )
     assert set(payload) == {"ref", "names"} and payload["names"] == {"events": "mine.csv"}
     assert A.stored(payload).parts["events"]["mode"] == "replace"  # kept on the server
     assert "Loaded 1 events" in dumps(msg)
     assert list(A.dataset(payload).events["id"]) == ["my-event"]
-    joined, _ = app.upload(
+    joined, _ = callbacks.upload(
         "upload-events", data_url(csv), "mine.csv", None, None, "join", None, "en"
     )
     assert len(A.dataset(joined).events) == len(ds.events) + 1
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "session-data",
         inputs(**{"session-data.data": payload}),
         "2022-09-30",
@@ -314,27 +317,27 @@ def test_control_upload(tmp_path):
 
 
 def test_lang_toggle_changes_strings():
-    out = app.sync_state(
+    out = callbacks.sync_state(
         "btn-lang", inputs(**{"btn-lang.n_clicks": 1}), "2022-09-30", A.default_view(), False, None
     )
     assert out["lang"] == "uk" and "lang=uk" in out["search"]
-    en = app.update_strings("en", True, None)
-    uk = app.update_strings("uk", True, None)
-    i = [t for _, _, t in app.STRING_TARGETS].index("subtitle")
+    en = callbacks.update_strings("en", True, None)
+    uk = callbacks.update_strings("uk", True, None)
+    i = [t for _, _, t in callbacks.STRING_TARGETS].index("subtitle")
     assert en[i] != uk[i] and "Війна" in uk[i]
     assert {o["label"] for o in uk[-2]} >= {"Автономна Республіка Крим"} or any(
         "Крим" in o["label"] for o in uk[-2]
     )
     assert T.format_day("2022-09-30", "uk") == "30 вересня 2022"
     assert T.format_day("2022-09-30", "en") == "30 September 2022"
-    patch = app.update_map("2022-09-30", {**A.default_view(), "lang": "uk"}, None).to_plotly_json()[
-        "operations"
-    ]
+    patch = callbacks.update_map(
+        "2022-09-30", {**A.default_view(), "lang": "uk"}, None
+    ).to_plotly_json()["operations"]
     assert any("Окуповано" in json.dumps(op, ensure_ascii=False) for op in patch)
 
 
 def test_export_html_and_linked(ds):
-    data, status = app.export_view(
+    data, status = callbacks.export_view(
         "html", "2022-09-30", {**A.default_view(), "event": ds.events["id"].iloc[-1]}, None
     )
     assert data["filename"] == "borderlines-map-2022-09-30.html"
@@ -346,7 +349,7 @@ def test_create_app_with_other_data(ds):
     small = ds.events.iloc[:5]
     other = app.create_app(small)
     assert other.server is not app.server
-    own = A.dataset(None, f"app-{app.UNIQUE}")  # what the other app's callbacks draw from
+    own = A.dataset(None, f"app-{app_server.UNIQUE}")  # what the other app's callbacks draw from
     assert list(own.events["id"]) == list(small["id"])
     assert len(A.dataset(None).events) == len(ds.events)  # the first app keeps its data
     table = dumps(other.layout)

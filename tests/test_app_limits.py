@@ -11,7 +11,7 @@ import pytest
 from test_app_sessions import upload  # the HTTP helper
 
 import app
-from viz.app import budget
+from viz.app import budget, callbacks
 
 
 def test_time_budget_kills_the_child_and_removes_its_folder():
@@ -121,12 +121,12 @@ def test_exports_wait_for_a_machine_wide_slot(monkeypatch):
     held = [budget.Slot("export"), budget.Slot("export")]
     assert all(s.__enter__() for s in held)  # two exports are running (any worker)
     try:
-        data, status = app.export_view("html", "2022-09-30", A.default_view(), None)
-        assert data is app.no_update and "2 exports are already being made" in status
+        data, status = callbacks.export_view("html", "2022-09-30", A.default_view(), None)
+        assert data is callbacks.no_update and "2 exports are already being made" in status
     finally:
         for s in held:
             s.__exit__(None, None, None)
-    data, status = app.export_view("html", "2022-09-30", A.default_view(), None)
+    data, status = callbacks.export_view("html", "2022-09-30", A.default_view(), None)
     assert data["filename"] == "borderlines-map-2022-09-30.html"
 
 

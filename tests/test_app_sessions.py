@@ -13,6 +13,7 @@ import pytest
 
 import app
 from viz import _appstate as A
+from viz.app import callbacks
 from viz.app import store as S
 
 FAKE = {
@@ -178,26 +179,26 @@ def test_reload_after_upload_draws_the_upload_or_says_it_is_gone():
     assert res.ok
     ds = A.dataset(res.payload)
     # F5: the session store still holds the reference, the date store is empty (None)
-    fig, key = app.rebuild_map(res.payload, A.BUILTIN_KEY, None, None, url="?date=2023-06-01")
+    fig, key = callbacks.rebuild_map(res.payload, A.BUILTIN_KEY, None, None, url="?date=2023-06-01")
     assert key == ds.key
     assert fig.layout.meta["borderlines"]["date"] == "2023-06-01"
     assert len(fig.data[1].z) == len(ds.pieces)  # colours for this data's own pieces
-    assert app.upload_gone(res.payload, "en") == (app.no_update, app.no_update)
+    assert callbacks.upload_gone(res.payload, "en") == (callbacks.no_update, callbacks.no_update)
     # the server no longer has it: the page says so and goes back to the built-in data
     for f in S.store().folder.glob("*.json.gz"):
         f.unlink()
-    data, msg = app.upload_gone(res.payload, "en")
+    data, msg = callbacks.upload_gone(res.payload, "en")
     assert data is None and "mine.csv" in json.dumps(msg.to_plotly_json(), default=str)
     assert A.dataset(res.payload).key == A.BUILTIN_KEY
-    fig, key = app.rebuild_map(res.payload, ds.key, None, None, url="?date=2023-06-01")
+    fig, key = callbacks.rebuild_map(res.payload, ds.key, None, None, url="?date=2023-06-01")
     assert key == A.BUILTIN_KEY
 
 
 def test_state_callback_does_not_patch_a_map_being_rebuilt():
     res = A.handle_upload("events", data_url(CSV), "mine.csv", "replace", None)
-    out = app.sync_state("session-data", {"session-data.data": res.payload}, "2022-09-30",
+    out = callbacks.sync_state("session-data", {"session-data.data": res.payload}, "2022-09-30",
                          A.default_view(), False, res.payload, map_key=A.BUILTIN_KEY)  # fmt: skip
-    assert out["map"] is app.no_update  # the rebuild brings this data's own colours
+    assert out["map"] is callbacks.no_update  # the rebuild brings this data's own colours
 
 
 def test_forged_references_build_nothing_and_evict_no_one(client):

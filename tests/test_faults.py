@@ -345,19 +345,26 @@ def test_full_disk_for_real(fig, tmp_path):
 
 @pytest.fixture
 def app_mod():
-    import app
+    from viz.app import server
 
-    return app
+    return server
 
 
-def test_app_export_reports_missing_chromium(app_mod, no_chromium):
-    data, status = app_mod.export_view("png", "2022-09-30", None, None)
+@pytest.fixture
+def callbacks():
+    from viz.app import callbacks
+
+    return callbacks
+
+
+def test_app_export_reports_missing_chromium(callbacks, no_chromium):
+    data, status = callbacks.export_view("png", "2022-09-30", None, None)
     assert data is no_update
     assert re.match(r"The export failed: " + MISSING, status)
-    data, status = app_mod.export_view("svg", "2022-09-30", {"lang": "uk"}, None)
+    data, status = callbacks.export_view("svg", "2022-09-30", {"lang": "uk"}, None)
     assert status.startswith("Експорт не вдався: image export needs Chromium")
     # and the app goes on: the HTML export needs no Chromium
-    data, status = app_mod.export_view("html", "2022-09-30", None, None)
+    data, status = callbacks.export_view("html", "2022-09-30", None, None)
     assert data["filename"] == "borderlines-map-2022-09-30.html" and status.startswith(
         "Export ready"
     )
@@ -366,7 +373,7 @@ def test_app_export_reports_missing_chromium(app_mod, no_chromium):
 @pytest.mark.browser
 def test_app_export_reports_chromium_that_exits(app_mod, monkeypatch, tmp_path):
     exe = fake_chromium(tmp_path, monkeypatch)
-    data, status = app_mod.export_view("png", "2022-09-30", None, None)
+    data, status = app_mod.callbacks.export_view("png", "2022-09-30", None, None)
     assert data is no_update
     # What choreographer says depends on a race (the browser's exit against its own close()):
     # the kind of failure and the browser named are what is stable.
@@ -401,7 +408,7 @@ def test_redis_unreachable_falls_back_to_diskcache(app_mod, monkeypatch, caplog)
     page = client.get("/")
     assert page.status_code == 200 and b"_dash-renderer" in page.data
     assert client.get("/_dash-layout").status_code == 200
-    data, status = app_mod.export_view("linked", "2022-09-30", None, None)
+    data, status = app_mod.callbacks.export_view("linked", "2022-09-30", None, None)
     assert status == "Export ready: borderlines-linked-2022-09-30.html"
 
 

@@ -20,6 +20,8 @@ import events
 import viz
 from events import EventValidationError
 from viz import export
+from viz.app import callbacks
+from viz.app import server as app_server
 
 PWN = "window.__pwned=1"
 EVIL = "evil.example"
@@ -681,7 +683,7 @@ def served(hostile, serve, chromium):
     import app as app_module
 
     dash_app = app_module.create_app(events=hostile)
-    return serve(dash_app.server), f"app-{app_module.UNIQUE}"
+    return serve(dash_app.server), f"app-{app_server.UNIQUE}"
 
 
 def _open_app(guarded, url):
@@ -743,11 +745,10 @@ def test_app_hostile_query_string(served, guarded):
 @pytest.mark.browser
 @pytest.mark.parametrize("fmt", ["html", "linked"])
 def test_app_html_export_of_the_view(fmt, served, guarded, tmp_path):
-    import app as app_module
 
     _, base = served
     view = {"event": "hostile-00", "category": [], "region": None, "q": "", "lang": "en"}
-    data, status = app_module.export_view(fmt, "2024-12-31", view, None, base=base)
+    data, status = callbacks.export_view(fmt, "2024-12-31", view, None, base=base)
     assert data["filename"] in status
     path = tmp_path / data["filename"]
     path.write_text(data["content"], encoding="utf-8")
