@@ -129,7 +129,7 @@ def layout(ds: A.Dataset, lang: str = "en"):
                         children=dcc.Slider(id="slider", min=0, max=A.SLIDER_STEPS, step=1,
                                             value=A.day_to_pos(date, axis), marks=slider_marks(ds, None),
                                             updatemode="drag", allow_direct_input=False,
-                                            tooltip={"always_visible": False}),
+                                            tooltip={"always_visible": False, "transform": "borderlinesDate"}),
                     ),
                 ],
             ),  # fmt: skip

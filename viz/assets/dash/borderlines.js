@@ -240,6 +240,17 @@
     }
   });
 
+  // The slider's tooltip shows the date, not the handle's position (dcc.Slider's transform).
+  window.dccFunctions = window.dccFunctions || {};
+  window.dccFunctions.borderlinesDate = function (pos) {
+    var e = cache.engine;
+    if (!e) return "";
+    var date = e.posToDay(pos);
+    if (date < e.spec.lo) date = e.spec.lo;
+    if (date > e.spec.hi) date = e.spec.hi;
+    return e.formatDay(date);
+  };
+
   window.dash_clientside = window.dash_clientside || {};  // dash-renderer's own object: kept
   window.dash_clientside.borderlines = {
     setLang: function (lang) {
