@@ -281,3 +281,22 @@ def test_browser_typed_dates_and_month_steps_match_the_server(page, base_url):
             [starts, n],
         )
         assert got == [A.add_months(d, n) for d in starts], n
+
+
+def test_the_same_file_uploads_again_after_reset(page, base_url, tmp_path):
+    load(page, base_url, "?date=2022-09-30")
+    good = tmp_path / "mine\u202egpj.csv"  # a bidi override in the name: shown as plain text
+    good.write_text(
+        "id,title,start,category,places,summary,source_title,source_url\n"
+        "my-event,My uploaded event,2023-05-01,military,UA-14,Something happened,A report,"
+        "https://example.org/r\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the second time used to do nothing (the control kept its contents)
+        page.set_input_files("#upload-events input[type=file]", str(good))
+        page.wait_for_selector(".upload-ok")
+        assert page.inner_text("#upload-msg") == "Loaded 1 events from minegpj.csv."
+        page.wait_for_function("document.querySelectorAll('table.events tbody tr').length === 1")
+        page.click("#btn-reset-data")
+        page.wait_for_function("!document.querySelector('.upload-ok')")
+        page.wait_for_function("document.querySelectorAll('table.events tbody tr').length > 100")

@@ -150,3 +150,15 @@ def test_a_killed_export_frees_its_slot():
     proc.join(5)
     with budget.Slot("export", n=1) as free:
         assert free
+
+
+def test_a_child_finds_the_same_store_without_a_configured_cache_folder(monkeypatch, tmp_path):
+    # the child's temp dir is its work folder; the default cache folder must not follow it,
+    # or the child signs uploads with another secret and every upload is "no longer kept"
+    from viz.app import store as S
+
+    monkeypatch.delenv(S.CACHE_ENV, raising=False)
+    monkeypatch.setattr(S, "_DEFAULT_DIR", tmp_path / "default-cache")
+    monkeypatch.setattr(S, "_STORE", None)
+    ref = budget.run(lambda: S.store().put({"events": {"records": [], "name": "a.yaml"}}))
+    assert S.store().get(ref).parts == {"events": {"records": [], "name": "a.yaml"}}

@@ -63,7 +63,11 @@ def call(client, output: str, values: dict, changed: list[str]):
 
 
 TABLE = "..table-wrap.children...region-note.children.."
-UPLOAD = "..session-data.data...upload-msg.children.."
+UPLOAD = next(  # the upload callback (it also empties the upload controls)
+    k
+    for k in app.app.callback_map
+    if k.startswith("..session-data.data...upload-msg.children...upload-events.contents")
+)
 
 
 def table_text(client, payload) -> str:
@@ -78,6 +82,7 @@ def upload(client, raw: bytes, name: str, kind: str = "events", payload=None, mo
               "upload-mode.value": mode, "session-data.data": payload, "st-lang.data": "en"}  # fmt: skip
     out = call(client, UPLOAD, values, [f"{ids[kind]}.contents"])
     res = out["response"]  # an output left unchanged (no_update) is not in the answer
+    assert res["upload-events"]["contents"] is None  # emptied: the same file can come again
     return res.get("session-data", {}).get("data"), json.dumps(res["upload-msg"])
 
 

@@ -101,3 +101,23 @@ def test_areas_builtin_table(capsys):
     assert main(["areas"]) == 0
     out = capsys.readouterr().out
     assert "held_total" in out and "2022-02-24" in out
+
+
+def test_events_table_escapes_terminal_control_characters(tmp_path, capsys):
+    # a point name, an actor or a source could carry ESC sequences that recolour, retitle or
+    # clear the reader's terminal; the table shows them escaped
+    path = tmp_path / "esc.yaml"
+    path.write_text(
+        "- id: esc-event\n"
+        "  title: An event\n"
+        "  start: '2022-05-01'\n"
+        "  category: military\n"
+        '  places: [{name: "Town\\e[2J\\e]0;pwned\\a", lon: 30.5, lat: 50.4}]\n'
+        "  summary: s\n"
+        "  sources: [{title: x, url: 'https://example.org/x'}]\n",
+        encoding="utf-8",
+    )
+    assert main(["events", "--file", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Town\\x1b[2J\\x1b]0;pwned\\x07" in out

@@ -268,7 +268,18 @@ def decode_upload(
 
 
 def _safe_name(filename: str | None, default: str) -> str:
-    name = PurePosixPath((filename or default).replace("\\", "/")).name
+    """The last part of an uploaded file's name, as plain text (no bidi overrides, zero-width
+    or control characters: a name shows in the page) and at most 120 characters."""
+    from ._text import clean
+
+    name = clean(PurePosixPath(str(filename or default).replace("\\", "/")).name).strip()
+    if len(name) > 120:
+        stem, dot, suffix = name.rpartition(".")
+        name = (
+            (stem[: 110 - len(suffix)] + "…" + dot + suffix)
+            if dot and len(suffix) <= 8
+            else name[:120]
+        )
     return name or default
 
 

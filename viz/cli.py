@@ -11,9 +11,22 @@ import argparse
 import shutil
 import sys
 import textwrap
+import unicodedata
 import warnings
 
 from ._cli_figures import add_figure_commands
+
+
+def _term(text, keep: str = "") -> str:
+    """Text safe to print on a terminal: control characters (ESC sequences that recolour or
+    retitle the terminal, bells, bidi overrides) shown escaped, as ``\\x1b``."""
+    out = []
+    for ch in str(text):
+        if ch in keep or (ch.isprintable() and unicodedata.category(ch) != "Cf"):
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 def _events_table(df, width: int) -> str:
@@ -25,11 +38,11 @@ def _events_table(df, width: int) -> str:
     title_w = max(20, width - date_w - cat_w - 6)
     lines = [f"{'date':<{date_w}}  {'category':<{cat_w}}  event", "-" * min(width, 120)]
     for _, r in df.iterrows():
-        label = r["date_label"][:date_w]
+        label = _term(r["date_label"][:date_w])
         places = ", ".join(list(r["places"]) + [p["name"] for p in r["points"]])
-        text = f"{r['title']} [{r['id']}]" + (f" ({places})" if places else "")
+        text = _term(f"{r['title']} [{r['id']}]" + (f" ({places})" if places else ""))
         wrapped = textwrap.wrap(text, title_w) or [""]
-        lines.append(f"{label:<{date_w}}  {r['category']:<{cat_w}}  {wrapped[0]}")
+        lines.append(f"{label:<{date_w}}  {_term(r['category']):<{cat_w}}  {wrapped[0]}")
         lines += [f"{'':<{date_w}}  {'':<{cat_w}}  {w}" for w in wrapped[1:]]
     lines.append(f"{len(df)} event{'s' if len(df) != 1 else ''}")
     return "\n".join(lines)
@@ -61,7 +74,9 @@ def cmd_events(args) -> int:
     if args.format == "table":
         print(_events_table(df, shutil.get_terminal_size((100, 20)).columns))
     else:
-        print(events._io.to_text(df, args.format), end="")
+        text = events._io.to_text(df, args.format)
+        # to a terminal, escapes stay visible; to a file or a pipe, the data is written as is
+        print(_term(text, keep="\n\t") if sys.stdout.isatty() else text, end="")
     return 0
 
 

@@ -250,6 +250,8 @@ def upload(triggered, ev_contents, ev_name, ctl_contents, ctl_name, mode, payloa
     if triggered not in kinds:
         return no_update, no_update
     kind, contents, name = kinds[triggered]
+    if contents is None:  # the upload control was emptied (below): nothing was sent
+        return no_update, no_update
     shown = A._safe_name(name, "upload")
     try:  # read, validate and build in a child with a time and memory budget
         res, ds = budget.run(_upload_work, kind, contents, name, mode, payload, lang, base)
@@ -431,6 +433,8 @@ def register(app: dash.Dash, base: str) -> None:
         return update_strings(lang, disabled, payload, base)
 
     @app.callback(Output("session-data", "data"), Output("upload-msg", "children"),
+                  Output("upload-events", "contents"), Output("upload-control", "contents"),
+                  Output("upload-regions", "contents"),
                   Input("upload-events", "contents"), Input("upload-control", "contents"),
                   Input("upload-regions", "contents"),
                   Input("btn-reset-data", "n_clicks"), State("upload-events", "filename"),
@@ -439,8 +443,11 @@ def register(app: dash.Dash, base: str) -> None:
                   State("session-data", "data"), State("st-lang", "data"), prevent_initial_call=True)  # fmt: skip
     def _upload(ev_contents, ctl_contents, rg_contents, _reset, ev_name, ctl_name, rg_name, mode,
                 payload, lang):  # fmt: skip
-        return upload(ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode,
-                      payload, lang, rg_contents, rg_name, base)  # fmt: skip
+        data, msg = upload(ctx.triggered_id, ev_contents, ev_name, ctl_contents, ctl_name, mode,
+                           payload, lang, rg_contents, rg_name, base)  # fmt: skip
+        # the file is read: empty the controls, so the same file can be sent again (after
+        # "Reset data" it used to do nothing, the contents being unchanged)
+        return data, msg, None, None, None
 
     @app.callback(
         Output("download", "data"), Output("export-status", "children"),

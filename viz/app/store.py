@@ -43,9 +43,14 @@ class UploadGone(LookupError):
         self.reason = reason  # "bad-signature", "expired", "missing", "unreadable", "old-format"
 
 
+#: Read once: a budgeted child points ``tempfile.tempdir`` at its work folder, and must still
+#: find the same cache folder (and secret) as its parent.
+_DEFAULT_DIR = Path(tempfile.gettempdir()) / "borderlines-cache"
+
+
 def cache_dir() -> Path:
     """Folder of the app's caches: ``BORDERLINES_CACHE_DIR`` or one in the temp dir."""
-    return Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "borderlines-cache")
+    return Path(os.environ.get(CACHE_ENV) or _DEFAULT_DIR)
 
 
 def check_cache_dir(folder: Path | None = None) -> Path:

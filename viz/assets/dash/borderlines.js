@@ -240,6 +240,16 @@
     }
   });
 
+  // An upload's file input forgets its file once it is read, so the same file can be sent
+  // again (after "Reset data", or after fixing it): a browser fires no change for a file
+  // input whose file is the same, and dcc.Upload leaves the input as it is.
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t && t.type === "file" && t.closest && t.closest("#upload-events, #upload-control, #upload-regions")) {
+      window.setTimeout(function () { t.value = ""; }, 0);
+    }
+  }, true);
+
   // The slider's tooltip shows the date, not the handle's position (dcc.Slider's transform).
   window.dccFunctions = window.dccFunctions || {};
   window.dccFunctions.borderlinesDate = function (pos) {
