@@ -14,7 +14,7 @@ import textwrap
 import unicodedata
 import warnings
 
-from ._cli_figures import add_figure_commands
+from .figures import add_figure_commands
 
 
 def _term(text, keep: str = "") -> str:
@@ -180,13 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except RuntimeError as exc:
-        from .export import ExportError  # a missing or dying Chromium: a message, not a traceback
+        from ..export import ExportError  # a missing or dying Chromium: a message, not a traceback
 
         if not isinstance(exc, ExportError):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

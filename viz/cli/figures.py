@@ -42,7 +42,7 @@ def _regions(args):
 
 
 def _write(fig, out: str, args) -> None:
-    from . import export
+    from .. import export
 
     path = Path(out)
     if path.suffix.lower() in (".html", ".htm"):
@@ -53,7 +53,7 @@ def _write(fig, out: str, args) -> None:
 
 
 def cmd_map(args) -> int:
-    from .figures.territory_map import territory_map
+    from ..figures.territory_map import territory_map
 
     fig = territory_map(
         args.date,
@@ -69,7 +69,7 @@ def cmd_map(args) -> int:
 
 
 def cmd_timeline(args) -> int:
-    from .figures.timeline import timeline
+    from ..figures.timeline import timeline
 
     size = {k: v for k, v in (("width", args.width), ("height", args.height)) if v}
     fig = timeline(_events(args), date=args.date, title=args.title, **size)
@@ -78,8 +78,8 @@ def cmd_timeline(args) -> int:
 
 
 def cmd_html(args) -> int:
-    from . import export
-    from .linked import linked_view
+    from .. import export
+    from ..linked import linked_view
 
     view = linked_view(_events(args), _control(args), _regions(args), title=args.title)
     export.write_html(view, args.out, mode=args.mode)
@@ -90,8 +90,8 @@ def cmd_html(args) -> int:
 def cmd_frames(args) -> int:
     import geodata
 
-    from . import export
-    from .figures.territory_map import territory_map
+    from .. import export
+    from ..figures.territory_map import territory_map
 
     if not (args.out_dir or args.gif or args.mp4):
         raise ValueError(
